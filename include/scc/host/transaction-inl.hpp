@@ -1,0 +1,383 @@
+// scc/host/transaction-inl.hpp - definitions for scc/host/transaction.hpp. Include that instead.
+#ifndef SCC_HOST_TRANSACTION_INL_HPP
+#define SCC_HOST_TRANSACTION_INL_HPP
+
+#include <utility>
+
+#include "scc/host/transaction.hpp"
+
+namespace scc::host {
+
+inline std::optional<std::string_view> transaction::get_state(std::string_view,
+                                                              std::string_view) {
+  unsupported("get_state");
+}
+inline void transaction::put_state(std::string_view, std::string_view, std::string_view) {
+  unsupported("put_state");
+}
+inline void transaction::del_state(std::string_view, std::string_view) {
+  unsupported("del_state");
+}
+inline void transaction::purge_private_data(std::string_view, std::string_view) {
+  unsupported("purge_private_data");
+}
+inline std::optional<std::string_view> transaction::get_private_data_hash(std::string_view,
+                                                                          std::string_view) {
+  unsupported("get_private_data_hash");
+}
+inline std::optional<std::string_view> transaction::get_validation_parameter(std::string_view,
+                                                                             std::string_view) {
+  unsupported("get_state_validation_parameter");
+}
+inline void transaction::set_validation_parameter(std::string_view, std::string_view,
+                                                  std::string_view) {
+  unsupported("set_state_validation_parameter");
+}
+inline std::unique_ptr<kv_cursor> transaction::range_query(std::string_view, std::string_view,
+                                                           std::string_view, int32_t,
+                                                           std::string_view) {
+  unsupported("get_state_by_range");
+}
+inline std::unique_ptr<kv_cursor> transaction::rich_query(std::string_view, std::string_view,
+                                                          int32_t, std::string_view) {
+  throw error(SCC_STATUS_UNSUPPORTED,
+              "rich queries (GetQueryResult) need CouchDB; scc's state database works like "
+              "Fabric's LevelDB, which does not support them. Use a range or partial composite "
+              "key query instead");
+}
+inline std::unique_ptr<history_cursor> transaction::history_query(std::string_view) {
+  unsupported("get_history_for_key");
+}
+inline void transaction::set_event(std::string_view, std::string_view) {
+  unsupported("set_event");
+}
+inline scc::response transaction::invoke_chaincode(std::string_view, std::string_view,
+                                                   const std::vector<std::string>&) {
+  unsupported("invoke_chaincode");
+}
+
+// The static functions behind api(): each is noexcept and turns exceptions into statuses.
+struct adapter {
+  static std::string_view view(scc_type_bytes bytes) noexcept {
+    return bytes.len == 0 ? std::string_view{}
+                          : std::string_view(reinterpret_cast<const char*>(bytes.ptr), bytes.len);
+  }
+  static scc_type_bytes bytes(std::string_view text) noexcept {
+    return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+  }
+
+  template <class Operation>
+  static scc_type_status guard(scc_tx* tx, Operation&& operation) noexcept {
+    transaction& t = transaction::from(tx);
+    try {
+      t.last_error_.clear();
+      return std::forward<Operation>(operation)(t);
+    } catch (const error& e) {
+      return fail(t, e.status(), e.what());
+    } catch (const std::exception& e) {
+      return fail(t, SCC_STATUS_INTERNAL, e.what());
+    } catch (...) {
+      return fail(t, SCC_STATUS_INTERNAL, "the host failed with a non-standard exception");
+    }
+  }
+
+  static scc_type_status fail(transaction& t, scc_type_status status,
+                              const char* message) noexcept {
+    try {
+      t.last_error_ = message;
+    } catch (...) {
+      t.last_error_.clear();
+    }
+    return status;
+  }
+
+  static scc_type_status optional_out(const std::optional<std::string_view>& value,
+                                      scc_type_bytes* out) noexcept {
+    if (!value) return SCC_STATUS_NOT_FOUND;
+    *out = bytes(*value);
+    return SCC_STATUS_OK;
+  }
+
+  static void build_views(transaction& t) {
+    if (t.views_built_) return;
+    for (const std::string& arg : t.context_.args) t.arg_views_.push_back(bytes(arg));
+    for (const auto& [key, value] : t.context_.transient) {
+      t.transient_views_.push_back({bytes(key), bytes(value)});
+    }
+    for (const auto& [key, value] : t.context_.decorations) {
+      t.decoration_views_.push_back({bytes(key), bytes(value)});
+    }
+    t.views_built_ = true;
+  }
+
+  static transaction::open_cursor& cursor(transaction& t, scc_iterator* iterator) {
+    const auto found = t.cursors_.find(reinterpret_cast<std::uintptr_t>(iterator));
+    if (found == t.cursors_.end()) {
+      throw error(SCC_STATUS_INVALID_ARGUMENT, "unknown or closed iterator");
+    }
+    return found->second;
+  }
+
+  static scc_iterator* remember(transaction& t, transaction::open_cursor cursor) {
+    const std::uintptr_t id = t.next_cursor_id_++;
+    t.cursors_.emplace(id, std::move(cursor));
+    return reinterpret_cast<scc_iterator*>(id);
+  }
+
+  static void last_error(scc_tx* tx, scc_type_bytes* message) noexcept {
+    *message = bytes(transaction::from(tx).last_error_);
+  }
+
+  static void log(scc_tx* tx, scc_type_log_level level, scc_type_bytes message) noexcept {
+    const auto lvl = static_cast<scc::log_level>(level < 0 ? 0 : level > 3 ? 3 : level);
+    try {
+      if (tx == nullptr) {
+        global_log_sink()(lvl, view(message));
+      } else {
+        transaction::from(tx).log(lvl, view(message));
+      }
+    } catch (...) {
+      // Logging must never fail a plugin.
+    }
+  }
+
+  static scc_type_status get_args(scc_tx* tx, scc_type_bytes_list* args) noexcept {
+    return guard(tx, [&](transaction& t) {
+      build_views(t);
+      *args = {t.arg_views_.data(), t.arg_views_.size()};
+      return SCC_STATUS_OK;
+    });
+  }
+
+  template <std::string proposal::*Field>
+  static scc_type_status get_field(scc_tx* tx, scc_type_bytes* out) noexcept {
+    *out = bytes(transaction::from(tx).context_.*Field);
+    return SCC_STATUS_OK;
+  }
+
+  static scc_type_status get_transient(scc_tx* tx, scc_type_entry_list* out) noexcept {
+    return guard(tx, [&](transaction& t) {
+      build_views(t);
+      *out = {t.transient_views_.data(), t.transient_views_.size()};
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status get_decorations(scc_tx* tx, scc_type_entry_list* out) noexcept {
+    return guard(tx, [&](transaction& t) {
+      build_views(t);
+      *out = {t.decoration_views_.data(), t.decoration_views_.size()};
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status get_tx_timestamp(scc_tx* tx, scc_type_timestamp* out) noexcept {
+    const scc::timestamp& ts = transaction::from(tx).context_.timestamp;
+    *out = {ts.seconds, ts.nanos, 0};
+    return SCC_STATUS_OK;
+  }
+
+  static scc_type_status get_state(scc_tx* tx, scc_type_bytes collection, scc_type_bytes key,
+                                   scc_type_bytes* value) noexcept {
+    return guard(tx, [&](transaction& t) {
+      return optional_out(t.get_state(view(collection), view(key)), value);
+    });
+  }
+
+  static scc_type_status put_state(scc_tx* tx, scc_type_bytes collection, scc_type_bytes key,
+                                   scc_type_bytes value) noexcept {
+    return guard(tx, [&](transaction& t) {
+      t.put_state(view(collection), view(key), view(value));
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status del_state(scc_tx* tx, scc_type_bytes collection,
+                                   scc_type_bytes key) noexcept {
+    return guard(tx, [&](transaction& t) {
+      t.del_state(view(collection), view(key));
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status purge_private_data(scc_tx* tx, scc_type_bytes collection,
+                                            scc_type_bytes key) noexcept {
+    return guard(tx, [&](transaction& t) {
+      t.purge_private_data(view(collection), view(key));
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status get_private_data_hash(scc_tx* tx, scc_type_bytes collection,
+                                               scc_type_bytes key, scc_type_bytes* hash) noexcept {
+    return guard(tx, [&](transaction& t) {
+      return optional_out(t.get_private_data_hash(view(collection), view(key)), hash);
+    });
+  }
+
+  static scc_type_status get_validation_parameter(scc_tx* tx, scc_type_bytes collection,
+                                                  scc_type_bytes key,
+                                                  scc_type_bytes* policy) noexcept {
+    return guard(tx, [&](transaction& t) {
+      return optional_out(t.get_validation_parameter(view(collection), view(key)), policy);
+    });
+  }
+
+  static scc_type_status set_validation_parameter(scc_tx* tx, scc_type_bytes collection,
+                                                  scc_type_bytes key,
+                                                  scc_type_bytes policy) noexcept {
+    return guard(tx, [&](transaction& t) {
+      t.set_validation_parameter(view(collection), view(key), view(policy));
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status range_query_open(scc_tx* tx, scc_type_bytes collection,
+                                          scc_type_bytes start_key, scc_type_bytes end_key,
+                                          int32_t page_size, scc_type_bytes bookmark,
+                                          scc_iterator** iterator) noexcept {
+    return guard(tx, [&](transaction& t) {
+      auto rows = t.range_query(view(collection), view(start_key), view(end_key), page_size,
+                                view(bookmark));
+      *iterator = remember(t, {std::move(rows), nullptr});
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status rich_query_open(scc_tx* tx, scc_type_bytes collection,
+                                         scc_type_bytes query, int32_t page_size,
+                                         scc_type_bytes bookmark,
+                                         scc_iterator** iterator) noexcept {
+    return guard(tx, [&](transaction& t) {
+      auto rows = t.rich_query(view(collection), view(query), page_size, view(bookmark));
+      *iterator = remember(t, {std::move(rows), nullptr});
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status history_query_open(scc_tx* tx, scc_type_bytes key,
+                                            scc_iterator** iterator) noexcept {
+    return guard(tx, [&](transaction& t) {
+      *iterator = remember(t, {nullptr, t.history_query(view(key))});
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status iterator_next_kv(scc_tx* tx, scc_iterator* iterator,
+                                          scc_type_kv* row) noexcept {
+    return guard(tx, [&](transaction& t) {
+      auto& open = cursor(t, iterator);
+      if (!open.rows) throw error(SCC_STATUS_INVALID_ARGUMENT, "not a key/value iterator");
+      const std::optional<kv_view> next = open.rows->next();
+      if (!next) return SCC_STATUS_NOT_FOUND;
+      *row = {bytes(next->key), bytes(next->value)};
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status iterator_next_modification(scc_tx* tx, scc_iterator* iterator,
+                                                    scc_type_key_modification* row) noexcept {
+    return guard(tx, [&](transaction& t) {
+      auto& open = cursor(t, iterator);
+      if (!open.history) throw error(SCC_STATUS_INVALID_ARGUMENT, "not a history iterator");
+      const std::optional<modification_view> next = open.history->next();
+      if (!next) return SCC_STATUS_NOT_FOUND;
+      *row = {bytes(next->tx_id),
+              bytes(next->value),
+              {next->timestamp.seconds, next->timestamp.nanos, 0},
+              next->is_delete ? 1u : 0u,
+              0};
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status iterator_page_info(scc_tx* tx, scc_iterator* iterator,
+                                            int32_t* fetched_records_count,
+                                            scc_type_bytes* bookmark) noexcept {
+    return guard(tx, [&](transaction& t) {
+      auto& open = cursor(t, iterator);
+      if (!open.rows) throw error(SCC_STATUS_INVALID_ARGUMENT, "not a key/value iterator");
+      *fetched_records_count = open.rows->fetched_records_count();
+      *bookmark = bytes(open.rows->bookmark());
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static void iterator_close(scc_tx* tx, scc_iterator* iterator) noexcept {
+    transaction::from(tx).cursors_.erase(reinterpret_cast<std::uintptr_t>(iterator));
+  }
+
+  static scc_type_status set_event(scc_tx* tx, scc_type_bytes name,
+                                   scc_type_bytes payload) noexcept {
+    return guard(tx, [&](transaction& t) {
+      t.set_event(view(name), view(payload));
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static scc_type_status invoke_chaincode(scc_tx* tx, scc_type_bytes chaincode_name,
+                                          scc_type_bytes channel, scc_type_bytes_list args,
+                                          scc_type_response* response) noexcept {
+    return guard(tx, [&](transaction& t) {
+      std::vector<std::string> copied;
+      copied.reserve(args.count);
+      for (std::size_t i = 0; i < args.count; ++i) copied.emplace_back(view(args.items[i]));
+      t.callee_response_ = t.invoke_chaincode(view(chaincode_name), view(channel), copied);
+      *response = {t.callee_response_.status, 0, bytes(t.callee_response_.message),
+                   bytes(t.callee_response_.payload)};
+      return SCC_STATUS_OK;
+    });
+  }
+
+  static void set_response(scc_tx* tx, int32_t status, scc_type_bytes message,
+                           scc_type_bytes payload) noexcept {
+    transaction& t = transaction::from(tx);
+    try {
+      t.set_response(scc::response{status, std::string(view(message)), std::string(view(payload))});
+    } catch (...) {
+      // Out of memory copying the answer: report that instead of losing the call.
+      t.answer_ = scc::response{ERROR, {}, {}};
+    }
+  }
+};
+
+inline const scc_host_api_v1* api() noexcept {
+  static const scc_host_api_v1 table = {
+      static_cast<uint32_t>(sizeof(scc_host_api_v1)),
+      SCC_ABI_MAJOR,
+      SCC_ABI_MINOR,
+      &adapter::last_error,
+      &adapter::log,
+      &adapter::get_args,
+      &adapter::get_field<&proposal::tx_id>,
+      &adapter::get_field<&proposal::channel_id>,
+      &adapter::get_field<&proposal::creator>,
+      &adapter::get_transient,
+      &adapter::get_decorations,
+      &adapter::get_field<&proposal::signed_proposal>,
+      &adapter::get_field<&proposal::binding>,
+      &adapter::get_tx_timestamp,
+      &adapter::get_state,
+      &adapter::put_state,
+      &adapter::del_state,
+      &adapter::purge_private_data,
+      &adapter::get_private_data_hash,
+      &adapter::get_validation_parameter,
+      &adapter::set_validation_parameter,
+      &adapter::range_query_open,
+      &adapter::rich_query_open,
+      &adapter::history_query_open,
+      &adapter::iterator_next_kv,
+      &adapter::iterator_next_modification,
+      &adapter::iterator_page_info,
+      &adapter::iterator_close,
+      &adapter::set_event,
+      &adapter::invoke_chaincode,
+      &adapter::set_response,
+  };
+  return &table;
+}
+
+}  // namespace scc::host
+
+#endif  // SCC_HOST_TRANSACTION_INL_HPP

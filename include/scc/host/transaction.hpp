@@ -1,0 +1,176 @@
+// scc/host/transaction.hpp - the host side of the ABI: one init/invoke call, as a C++ object.
+//
+// A host (the stub ledger, scc-peer, a test) derives from scc::host::transaction and overrides
+// what it supports. scc::host::api() is the static C callback table handed to plugins; each
+// entry turns its scc_tx* back into the transaction, calls the virtual function, converts any
+// exception into a status plus last_error text, and keeps returned views alive as the ABI
+// promises (see scc/abi.h, OWNERSHIP).
+#ifndef SCC_HOST_TRANSACTION_HPP
+#define SCC_HOST_TRANSACTION_HPP
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "scc/abi.h"
+#include "scc/response.hpp"
+#include "scc/types.hpp"
+
+namespace scc::host {
+
+// Thrown by transaction implementations; becomes the status and last_error the plugin sees.
+class error : public std::runtime_error {
+ public:
+  error(scc_type_status status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
+  scc_type_status status() const noexcept { return status_; }
+
+ private:
+  scc_type_status status_;
+};
+
+// What Fabric derives from the signed proposal: the data every call of one transaction shares.
+struct proposal {
+  std::vector<std::string> args;
+  std::string tx_id;
+  std::string channel_id;
+  std::string creator;  // serialized msp.SerializedIdentity
+  std::map<std::string, std::string> transient;
+  std::map<std::string, std::string> decorations;
+  std::string signed_proposal;
+  std::string binding;
+  scc::timestamp timestamp;
+};
+
+// Views a cursor returns stay valid until its next call to next() or its destruction.
+struct kv_view {
+  std::string_view key;
+  std::string_view value;
+};
+
+struct modification_view {
+  std::string_view tx_id;
+  std::string_view value;
+  scc::timestamp timestamp;
+  bool is_delete = false;
+};
+
+class kv_cursor {
+ public:
+  virtual ~kv_cursor() = default;
+  virtual std::optional<kv_view> next() = 0;
+  // Pagination metadata; meaningful for paginated queries only.
+  virtual int32_t fetched_records_count() const { return 0; }
+  virtual std::string_view bookmark() const { return {}; }
+};
+
+class history_cursor {
+ public:
+  virtual ~history_cursor() = default;
+  virtual std::optional<modification_view> next() = 0;
+};
+
+// Where log lines go when no transaction is at hand (a plugin's destroy) and by default.
+using log_sink = void (*)(scc::log_level level, std::string_view message);
+
+inline void stderr_log_sink(scc::log_level level, std::string_view message) {
+  static constexpr const char* names[] = {"DEBU", "INFO", "WARN", "ERRO"};
+  const auto index = static_cast<std::size_t>(level);
+  std::fprintf(stderr, "[scc] %s %.*s\n", index < 4 ? names[index] : "????",
+               static_cast<int>(message.size()), message.data());
+}
+
+inline log_sink& global_log_sink() noexcept {
+  static log_sink sink = &stderr_log_sink;
+  return sink;
+}
+
+class transaction {
+ public:
+  explicit transaction(proposal context) : context_(std::move(context)) {}
+  virtual ~transaction() = default;
+  transaction(const transaction&) = delete;
+  transaction& operator=(const transaction&) = delete;
+
+  const proposal& context() const noexcept { return context_; }
+
+  // The opaque handle handed to the plugin for this transaction.
+  scc_tx* handle() noexcept { return reinterpret_cast<scc_tx*>(this); }
+  static transaction& from(scc_tx* tx) noexcept { return *reinterpret_cast<transaction*>(tx); }
+
+  // The plugin's answer, once it has called set_response.
+  const std::optional<scc::response>& answer() const noexcept { return answer_; }
+
+  // ---- What a host overrides. Each default reports SCC_STATUS_UNSUPPORTED. ----
+  // A returned view must stay valid until the next call on this transaction.
+  virtual std::optional<std::string_view> get_state(std::string_view collection,
+                                                    std::string_view key);
+  virtual void put_state(std::string_view collection, std::string_view key,
+                         std::string_view value);
+  virtual void del_state(std::string_view collection, std::string_view key);
+  virtual void purge_private_data(std::string_view collection, std::string_view key);
+  virtual std::optional<std::string_view> get_private_data_hash(std::string_view collection,
+                                                                std::string_view key);
+  virtual std::optional<std::string_view> get_validation_parameter(std::string_view collection,
+                                                                   std::string_view key);
+  virtual void set_validation_parameter(std::string_view collection, std::string_view key,
+                                        std::string_view policy);
+  virtual std::unique_ptr<kv_cursor> range_query(std::string_view collection,
+                                                 std::string_view start_key,
+                                                 std::string_view end_key, int32_t page_size,
+                                                 std::string_view bookmark);
+  virtual std::unique_ptr<kv_cursor> rich_query(std::string_view collection,
+                                                std::string_view query, int32_t page_size,
+                                                std::string_view bookmark);
+  virtual std::unique_ptr<history_cursor> history_query(std::string_view key);
+  virtual void set_event(std::string_view name, std::string_view payload);
+  virtual scc::response invoke_chaincode(std::string_view chaincode_name,
+                                         std::string_view channel,
+                                         const std::vector<std::string>& args);
+  virtual void log(scc::log_level level, std::string_view message) {
+    global_log_sink()(level, message);
+  }
+  // Records the plugin's answer; a host may override to look at it first.
+  virtual void set_response(scc::response answer) { answer_ = std::move(answer); }
+
+ private:
+  friend struct adapter;
+
+  [[noreturn]] static void unsupported(const char* operation) {
+    throw error(SCC_STATUS_UNSUPPORTED,
+                std::string(operation) + " is not supported by this host");
+  }
+
+  struct open_cursor {
+    std::unique_ptr<kv_cursor> rows;
+    std::unique_ptr<history_cursor> history;
+  };
+
+  proposal context_;
+  std::optional<scc::response> answer_;
+  std::string last_error_;
+  // C views of context_, built on first use.
+  std::vector<scc_type_bytes> arg_views_;
+  std::vector<scc_type_entry> transient_views_;
+  std::vector<scc_type_entry> decoration_views_;
+  bool views_built_ = false;
+  std::unordered_map<std::uintptr_t, open_cursor> cursors_;
+  std::uintptr_t next_cursor_id_ = 1;
+  scc::response callee_response_;
+};
+
+// The C callback table every plugin created by this host receives.
+const scc_host_api_v1* api() noexcept;
+
+}  // namespace scc::host
+
+#include "scc/host/transaction-inl.hpp"
+
+#endif  // SCC_HOST_TRANSACTION_HPP
