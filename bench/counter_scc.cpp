@@ -1,0 +1,3 @@
+#include "counter_scc.hpp"
+
+SCC_PLUGIN(counter_scc, "counterscc", "1.0.0");
