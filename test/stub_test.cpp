@@ -194,8 +194,15 @@ TEST_CASE_FIXTURE(fixture, "what a host does not support fails clearly, never cr
             .rfind("rich queries (GetQueryResult) need CouchDB", 0) == 0);
   CHECK(failure_of([](scc::stub& s) { s.get_history_for_key("k"); }) ==
         "get_history_for_key is not supported by this host");
-  CHECK(failure_of([](scc::stub& s) { s.invoke_chaincode("other", {"f"}); }) ==
-        "invoke_chaincode is not supported by this host");
+  CHECK(failure_of([](scc::stub& s) { s.get_state_validation_parameter("k"); }) ==
+        "get_state_validation_parameter is not supported by this host");
+  run([](scc::stub& stub) {
+    // As in Go, a failed chaincode-to-chaincode call is an error response, not an exception.
+    const scc::response called = stub.invoke_chaincode("other", {"f"});
+    CHECK(called.status == 500);
+    CHECK(called.message == "invoke_chaincode is not supported by this host");
+    return scc::success();
+  });
   CHECK(failure_of([](scc::stub& s) { s.get_private_data("coll", "k"); }) ==
         "private data is not supported by the memory host");
 }
@@ -229,4 +236,39 @@ TEST_CASE_FIXTURE(fixture, "no arguments: empty function and parameters") {
         return scc::success();
       },
       {});
+}
+
+TEST_CASE_FIXTURE(fixture, "queries left open are closed when invoke returns") {
+  seed("a", "1");
+  static scc_iterator* left_open = nullptr;
+  scripted::body = [](scc::stub& stub) {
+    // Open a query through the raw table and never close it.
+    const scc_type_bytes none{nullptr, 0};
+    const scc_type_bytes start{reinterpret_cast<const uint8_t*>("\x01"), 1};
+    CHECK(stub.host()->range_query_open(stub.tx(), none, start, none, 0, none, &left_open) ==
+          SCC_STATUS_OK);
+    return scc::success();
+  };
+  auto plugin = scc::instantiate(scc::describe_plugin<scripted>("scripted"));
+  scc::testing::memory_transaction tx(host.state(), "scripted", {});
+  CHECK(plugin->invoke(tx).status == 200);
+  REQUIRE(left_open != nullptr);
+  // The handle is gone: next on it fails instead of reading a dangling cursor.
+  scc_type_kv row{};
+  CHECK(scc::host::api()->iterator_next_kv(tx.handle(), left_open, &row) ==
+        SCC_STATUS_INVALID_ARGUMENT);
+}
+
+TEST_CASE("init writes are never committed, as when Fabric 1.x deploys a system chaincode") {
+  struct writes_in_init {
+    scc::response init(scc::stub& stub) {
+      stub.put_state("from-init", "v");
+      return scc::success();
+    }
+    scc::response invoke(scc::stub&) { return scc::success(); }
+  };
+  scc::testing::memory_host host;
+  host.install(scc::instantiate(scc::describe_plugin<writes_in_init>("writes_in_init")));
+  CHECK(host.init("writes_in_init").response.status == 200);
+  CHECK_FALSE(host.state().get("writes_in_init", "from-init").has_value());
 }

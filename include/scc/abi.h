@@ -308,12 +308,15 @@ typedef struct scc_plugin_descriptor_v1 {
                             scc_type_bytes* error);
 
   /* Destroys an instance. The host calls it once, when no init/invoke on it is running.
-   * Never fails: an exception from the author's destructor is caught and logged. */
+   * Never fails: an exception escaping the author's destructor (possible only when it is
+   * declared noexcept(false)) is caught and logged through host->log with a NULL tx. */
   void (*destroy)(scc_instance* instance);
 
   /* Fabric's Init and Invoke. The plugin answers through host->set_response(tx, ...)
-   * exactly once before returning; the return value says whether it did
-   * (SCC_STATUS_OK) or failed before it could (the host then reports a 500).
+   * exactly once before returning. Returns SCC_STATUS_OK when the author's code returned a
+   * response, SCC_STATUS_PLUGIN_EXCEPTION when it threw: the answer is then a 500 carrying
+   * the exception's message, already set. A plugin that returns without calling
+   * set_response gets a 500 from the host saying so.
    * THREADING: the host serialises calls on one instance unless the descriptor has
    * SCC_PLUGIN_FLAG_THREAD_SAFE. tx is valid on the calling thread until the call returns. */
   scc_type_status (*init)(scc_instance* instance, scc_tx* tx);

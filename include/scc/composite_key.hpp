@@ -26,7 +26,8 @@ std::string create_composite_key(std::string_view object_type,
                                  const std::vector<std::string>& attributes);
 
 // Returns the object type and the attributes. Throws scc::chaincode_error when key is not a
-// composite key (where Fabric's Go shim would panic).
+// composite key, where Fabric's Go shim panics (no 0x00 after the first byte) or returns
+// garbage (a key that does not start with 0x00).
 std::pair<std::string, std::vector<std::string>> split_composite_key(std::string_view key);
 
 namespace detail {

@@ -362,10 +362,15 @@ inline response stub::invoke_chaincode(std::string_view chaincode_name,
   views.reserve(args.size());
   for (const std::string& arg : args) views.push_back(detail::bytes(arg));
   scc_type_response answer{};
-  detail::check(host_, tx_,
-                host_->invoke_chaincode(tx_, detail::bytes(chaincode_name),
-                                        detail::bytes(channel),
-                                        scc_type_bytes_list{views.data(), views.size()}, &answer));
+  const scc_type_status status = host_->invoke_chaincode(
+      tx_, detail::bytes(chaincode_name), detail::bytes(channel),
+      scc_type_bytes_list{views.data(), views.size()}, &answer);
+  if (status != SCC_STATUS_OK) {
+    // Like Go's InvokeChaincode: a refused or failed call is an error response, not a throw.
+    scc_type_bytes message{nullptr, 0};
+    host_->last_error(tx_, &message);
+    return error(detail::copy(message));
+  }
   return response{answer.status, detail::copy(answer.message), detail::copy(answer.payload)};
 }
 

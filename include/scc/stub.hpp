@@ -104,7 +104,8 @@ class stub {
   // ---- Effects ----
   // One event per transaction: the last call wins. name must not be empty.
   void set_event(std::string_view name, std::string_view payload);
-  // channel empty = this channel, sharing this transaction's read/write set.
+  // channel empty = this channel, sharing this transaction's read/write set. Never throws for
+  // a refused or failed call: like Go's InvokeChaincode it returns a 500 with the reason.
   response invoke_chaincode(std::string_view chaincode_name, const std::vector<std::string>& args,
                             std::string_view channel = {});
   // Writes to the host's log, attributed to this plugin.

@@ -2,6 +2,9 @@
 #ifndef SCC_VERSION_HPP
 #define SCC_VERSION_HPP
 
+// Any standard header defines the macros that identify the standard library below.
+#include <cstddef>
+
 #define SCC_SDK_VERSION_MAJOR 0
 #define SCC_SDK_VERSION_MINOR 1
 #define SCC_SDK_VERSION_PATCH 0

@@ -20,7 +20,8 @@
 
 namespace scc {
 
-// Why a plugin was refused, in the order the loader checks.
+// Why a plugin was refused. The loader checks the file, then its exports (a wrong major shows
+// in the entry symbol's name), then the descriptor (magic, size, major, minor), then create.
 enum class load_error_kind {
   file_not_found,
   not_a_shared_library,
@@ -158,7 +159,14 @@ class plugin_instance {
                   plugin_info info, const scc_host_api_v1* host = host::api())
       : code_owner_(std::move(code_owner)), descriptor_(descriptor), info_(std::move(info)) {
     scc_type_bytes error{nullptr, 0};
-    const scc_type_status status = descriptor_.create(host, &instance_, &error);
+    scc_type_status status = SCC_STATUS_INTERNAL;
+    {
+      // The ABI promises plugins that create never runs concurrently for one library; one
+      // process-wide lock keeps that promise for every library at once.
+      static std::mutex create_mutex;
+      const std::lock_guard<std::mutex> lock(create_mutex);
+      status = descriptor_.create(host, &instance_, &error);
+    }
     if (status != SCC_STATUS_OK || instance_ == nullptr) {
       const std::string message(reinterpret_cast<const char*>(error.ptr), error.len);
       throw load_error(load_error_kind::create_failed, info_.origin,
@@ -187,6 +195,7 @@ class plugin_instance {
     std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
     if (!info_.thread_safe()) lock.lock();
     entry(instance_, tx.handle());
+    tx.close_queries();
     if (tx.answer()) return *tx.answer();
     return scc::error("SCC plugin '" + info_.name + "' returned from " + method +
                       " without a response");

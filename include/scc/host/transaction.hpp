@@ -140,6 +140,10 @@ class transaction {
   // Records the plugin's answer; a host may override to look at it first.
   virtual void set_response(scc::response answer) { answer_ = std::move(answer); }
 
+  // Closes the queries the plugin left open. Hosts call it when init/invoke returns, as the
+  // ABI promises, so that no cursor outlives the call (plugin_instance does).
+  void close_queries() noexcept { cursors_.clear(); }
+
  private:
   friend struct adapter;
 

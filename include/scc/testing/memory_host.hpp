@@ -170,8 +170,10 @@ class memory_host {
     plugins_.insert_or_assign(name, std::move(plugin));
   }
 
+  // Like Fabric 1.x deploying a system chaincode: init runs, but what it writes is never
+  // committed.
   invocation init(const std::string& chaincode, std::vector<std::string> args = {}) {
-    return run(chaincode, std::move(args), /*is_init=*/true, /*commit=*/true);
+    return run(chaincode, std::move(args), /*is_init=*/true, /*commit=*/false);
   }
   invocation invoke(const std::string& chaincode, std::vector<std::string> args) {
     return run(chaincode, std::move(args), /*is_init=*/false, /*commit=*/true);
