@@ -2,15 +2,15 @@
 // descriptor, trampolines and exception barrier, against calling the same class's invoke
 // directly, both over the same in-memory host. Prints the ratio after the Google Benchmark
 // table.
-#include <benchmark/benchmark.h>
-
 #include <cstdio>
 #include <map>
-#include <scc/loader.hpp>
-#include <scc/testing/memory_host.hpp>
 #include <string>
 
 #include "counter_scc.hpp"
+#include <benchmark/benchmark.h>
+
+#include <scc/loader.hpp>
+#include <scc/testing/memory_host.hpp>
 
 namespace {
 
@@ -90,9 +90,10 @@ int main(int argc, char** argv) {
   const double direct = reporter.ns("direct_call");
   const double abi = reporter.ns("through_abi");
   if (direct > 0 && abi > 0) {
-    std::printf("{\"bench\":\"invoke_1get_1put\",\"direct_ns\":%.1f,\"abi_ns\":%.1f,"
-                "\"ratio\":%.3f,\"goal\":1.3}\n",
-                direct, abi, abi / direct);
+    std::printf(
+        "{\"bench\":\"invoke_1get_1put\",\"direct_ns\":%.1f,\"abi_ns\":%.1f,"
+        "\"ratio\":%.3f,\"goal\":1.3}\n",
+        direct, abi, abi / direct);
   }
   benchmark::Shutdown();
   return 0;

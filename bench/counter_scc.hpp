@@ -2,8 +2,9 @@
 #ifndef SCC_BENCH_COUNTER_SCC_HPP
 #define SCC_BENCH_COUNTER_SCC_HPP
 
-#include <scc/plugin.hpp>
 #include <string>
+
+#include <scc/plugin.hpp>
 
 class counter_scc {
  public:

@@ -1,16 +1,17 @@
 // The released layout of ABI 1.0. These offsets are part of the contract: a change here breaks
 // every plugin already built, so these assertions may only ever gain lines.
-#include <doctest/doctest.h>
-
 #include <cstddef>
-#include <scc/abi.h>
 #include <string>
 #include <type_traits>
+
+#include <doctest/doctest.h>
+
+#include <scc/abi.h>
 
 namespace {
 
 template <class T>
-constexpr bool is_abi_struct = std::is_standard_layout_v<T> && std::is_trivial_v<T>;
+constexpr bool is_abi_struct = std::is_standard_layout_v<T>&& std::is_trivial_v<T>;
 
 static_assert(is_abi_struct<scc_type_bytes> && is_abi_struct<scc_type_kv> &&
               is_abi_struct<scc_type_key_modification> && is_abi_struct<scc_type_response> &&

@@ -1,13 +1,14 @@
 // The exception barrier and the threading rule, through the trampolines of in-process plugins.
-#include <doctest/doctest.h>
-
 #include <atomic>
-#include <scc/host/plugin_instance.hpp>
-#include <scc/plugin.hpp>
-#include <scc/testing/memory_host.hpp>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include <doctest/doctest.h>
+
+#include <scc/host/plugin_instance.hpp>
+#include <scc/plugin.hpp>
+#include <scc/testing/memory_host.hpp>
 
 namespace {
 

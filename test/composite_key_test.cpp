@@ -1,9 +1,10 @@
 // Composite keys byte-identical to Fabric: vectors produced by fabric-shim 2.5.8, copied from
 // the project's reference material into test/data/composite-keys.json.
-#include <doctest/doctest.h>
-
 #include <fstream>
+
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
 #include <scc/composite_key.hpp>
 
 namespace {
@@ -93,7 +94,7 @@ TEST_CASE("invalid UTF-8 is refused with the hex of the part") {
 
 TEST_CASE("splitting a key that is not composite is an error, not a crash") {
   for (const std::string& key : {std::string("plain"), std::string(), std::string("\0", 1),
-                                std::string("\0abc", 4), std::string("abc\0", 4)}) {
+                                 std::string("\0abc", 4), std::string("abc\0", 4)}) {
     CAPTURE(key);
     CHECK_THROWS_AS(scc::split_composite_key(key), scc::chaincode_error);
   }

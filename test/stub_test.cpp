@@ -1,8 +1,9 @@
 // scc::stub as plugin code sees it: shim-side argument rules with Fabric's messages, and the
 // memory host's Fabric semantics, through the same trampolines a shared library uses.
+#include <functional>
+
 #include <doctest/doctest.h>
 
-#include <functional>
 #include <scc/host/plugin_instance.hpp>
 #include <scc/plugin.hpp>
 #include <scc/testing/memory_host.hpp>
@@ -125,8 +126,9 @@ TEST_CASE_FIXTURE(fixture, "bad arguments fail with the Go shim's messages") {
         "first character of the key [\\x00z] contains a null character which is not allowed");
   CHECK(failure_of([](scc::stub& s) { s.create_composite_key("t", {"\xFF"}); }) ==
         "not a valid utf8 string: [ff]");
-  CHECK(failure_of([](scc::stub& s) { s.split_composite_key("plain"); })
-            .rfind("not a composite key: [706c61696e]", 0) == 0);
+  CHECK(failure_of([](scc::stub& s) {
+          s.split_composite_key("plain");
+        }).rfind("not a composite key: [706c61696e]", 0) == 0);
 }
 
 TEST_CASE_FIXTURE(fixture, "ranges: [start, end) in byte order, empty end unbounded") {
@@ -190,8 +192,9 @@ TEST_CASE_FIXTURE(fixture, "pagination: bookmark is the next key, empty when don
 }
 
 TEST_CASE_FIXTURE(fixture, "what a host does not support fails clearly, never crashes") {
-  CHECK(failure_of([](scc::stub& s) { s.get_query_result("{\"selector\":{}}"); })
-            .rfind("rich queries (GetQueryResult) need CouchDB", 0) == 0);
+  CHECK(failure_of([](scc::stub& s) {
+          s.get_query_result("{\"selector\":{}}");
+        }).rfind("rich queries (GetQueryResult) need CouchDB", 0) == 0);
   CHECK(failure_of([](scc::stub& s) { s.get_history_for_key("k"); }) ==
         "get_history_for_key is not supported by this host");
   CHECK(failure_of([](scc::stub& s) { s.get_state_validation_parameter("k"); }) ==

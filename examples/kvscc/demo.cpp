@@ -1,12 +1,12 @@
 // kvscc-demo - loads kvscc.so through the loader and runs a short scripted session against the
 // in-memory host, printing each invocation and its outcome.
-#include <scc/loader.hpp>
-#include <scc/testing/memory_host.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
+
+#include <scc/loader.hpp>
+#include <scc/testing/memory_host.hpp>
 
 namespace {
 

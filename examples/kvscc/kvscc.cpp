@@ -7,10 +7,10 @@
 //   range <start> <end>          "key=value" lines, [start, end) in byte order
 //   put_asset <owner> <id> <v>   stores v under the composite key ("asset", owner, id)
 //   assets_of <owner>            "id=value" lines of that owner's assets
-#include <scc/plugin.hpp>
-
 #include <string>
 #include <vector>
+
+#include <scc/plugin.hpp>
 
 namespace {
 
@@ -26,8 +26,8 @@ class kvscc {
       return put_asset(stub, params[0], params[1], params[2]);
     }
     if (function == "assets_of" && params.size() == 1) return assets_of(stub, params[0]);
-    return scc::error("kvscc: unknown function or wrong argument count: '" + function +
-                      "' with " + std::to_string(params.size()) +
+    return scc::error("kvscc: unknown function or wrong argument count: '" + function + "' with " +
+                      std::to_string(params.size()) +
                       " arguments; expected put k v | get k | del k | range start end | "
                       "put_asset owner id value | assets_of owner");
   }
@@ -58,8 +58,8 @@ class kvscc {
     return scc::success(lines);
   }
 
-  static scc::response put_asset(scc::stub& stub, const std::string& owner,
-                                 const std::string& id, const std::string& value) {
+  static scc::response put_asset(scc::stub& stub, const std::string& owner, const std::string& id,
+                                 const std::string& value) {
     stub.put_state(stub.create_composite_key("asset", {owner, id}), value);
     return scc::success();
   }

@@ -82,8 +82,8 @@ inline std::pair<char32_t, std::size_t> decode_utf8(std::string_view text, std::
   }
   if (b0 >= 0xF0 && b0 <= 0xF4) {
     if (!continuation(1) || !continuation(2) || !continuation(3)) return {0, 0};
-    const char32_t cp = ((b0 & 0x07) << 18) | ((byte(1) & 0x3F) << 12) |
-                        ((byte(2) & 0x3F) << 6) | (byte(3) & 0x3F);
+    const char32_t cp =
+        ((b0 & 0x07) << 18) | ((byte(1) & 0x3F) << 12) | ((byte(2) & 0x3F) << 6) | (byte(3) & 0x3F);
     if (cp < 0x10000 || cp > 0x10FFFF) return {0, 0};
     return {cp, 4};
   }
@@ -91,9 +91,7 @@ inline std::pair<char32_t, std::size_t> decode_utf8(std::string_view text, std::
 }
 
 // Go's %#U for the two forbidden runes, which are both unprintable.
-inline std::string format_rune(char32_t rune) {
-  return rune == 0 ? "U+0000" : "U+10FFFF";
-}
+inline std::string format_rune(char32_t rune) { return rune == 0 ? "U+0000" : "U+10FFFF"; }
 
 // fabric-chaincode-go shim/stub.go validateCompositeKeyAttribute, including its messages.
 inline void validate_composite_key_attribute(std::string_view part) {

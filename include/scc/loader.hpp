@@ -106,15 +106,24 @@ inline constexpr uint16_t elf_native_machine =
 
 inline std::string elf_machine_name(uint16_t machine) {
   switch (machine) {
-    case EM_X86_64: return "x86-64";
-    case EM_AARCH64: return "AArch64";
-    case EM_386: return "i386";
-    case EM_ARM: return "ARM";
-    case EM_PPC64: return "PowerPC64";
-    case EM_PPC: return "PowerPC";
-    case EM_S390: return "s390x";
-    case EM_RISCV: return "RISC-V";
-    default: return "ELF machine " + std::to_string(machine);
+    case EM_X86_64:
+      return "x86-64";
+    case EM_AARCH64:
+      return "AArch64";
+    case EM_386:
+      return "i386";
+    case EM_ARM:
+      return "ARM";
+    case EM_PPC64:
+      return "PowerPC64";
+    case EM_PPC:
+      return "PowerPC";
+    case EM_S390:
+      return "s390x";
+    case EM_RISCV:
+      return "RISC-V";
+    default:
+      return "ELF machine " + std::to_string(machine);
   }
 }
 
@@ -163,13 +172,18 @@ class elf_file {
     }
     if (size_ < sizeof header_) return std::string("a truncated ELF file (no complete header)");
     switch (header_.e_type) {
-      case ET_DYN: break;
+      case ET_DYN:
+        break;
       case ET_REL:
-        return std::string("an ELF relocatable object (ET_REL: a .o file, compiled but not "
-                           "linked as a shared library)");
-      case ET_EXEC: return std::string("an ELF executable (ET_EXEC)");
-      case ET_CORE: return std::string("an ELF core dump (ET_CORE)");
-      default: return "an ELF file of type " + std::to_string(header_.e_type);
+        return std::string(
+            "an ELF relocatable object (ET_REL: a .o file, compiled but not "
+            "linked as a shared library)");
+      case ET_EXEC:
+        return std::string("an ELF executable (ET_EXEC)");
+      case ET_CORE:
+        return std::string("an ELF core dump (ET_CORE)");
+      default:
+        return "an ELF file of type " + std::to_string(header_.e_type);
     }
     if (elf_native_machine != 0 && header_.e_machine != elf_native_machine) {
       return "an ELF shared object for " + elf_machine_name(header_.e_machine);
@@ -192,8 +206,8 @@ class elf_file {
         throw elf_error("has a symbol table without a string table");
       }
       const elf_section& strings_section = table[section.sh_link];
-      const std::vector<char> names = read_vector<char>(strings_section.sh_offset,
-                                                        strings_section.sh_size);
+      const std::vector<char> names =
+          read_vector<char>(strings_section.sh_offset, strings_section.sh_size);
       const std::vector<elf_symbol_entry> entries = read_vector<elf_symbol_entry>(
           section.sh_offset, section.sh_size / sizeof(elf_symbol_entry));
       // Entry 0 is the reserved null symbol.
@@ -390,10 +404,12 @@ inline loader_state& loader() {
     dlopen_says = dlerror_text(failure);
   }
   throw load_error(load_error_kind::not_a_shared_library, origin,
-                   refused(origin) + "not a shared library. Expected an ELF shared object, "
-                   "found " + found + "; dlopen says: " + dlopen_says +
-                   ". Point chaincode.systemPlugins[].path in core.yaml at the plugin's .so "
-                   "file, the one scc_add_plugin() builds.");
+                   refused(origin) +
+                       "not a shared library. Expected an ELF shared object, "
+                       "found " +
+                       found + "; dlopen says: " + dlopen_says +
+                       ". Point chaincode.systemPlugins[].path in core.yaml at the plugin's .so "
+                       "file, the one scc_add_plugin() builds.");
 }
 
 }  // namespace detail
@@ -449,15 +465,17 @@ inline std::shared_ptr<plugin_library> plugin_library::open(const std::filesyste
   const fs::file_status status = fs::status(path, ec);
   if (!fs::exists(status)) {
     throw load_error(load_error_kind::file_not_found, origin,
-                     refused + "no such file. Expected a plugin shared library at this path, "
-                     "found nothing there. Check chaincode.systemPlugins[].path in core.yaml, "
-                     "and build the plugin with scc_add_plugin().");
+                     refused +
+                         "no such file. Expected a plugin shared library at this path, "
+                         "found nothing there. Check chaincode.systemPlugins[].path in core.yaml, "
+                         "and build the plugin with scc_add_plugin().");
   }
   if (fs::is_directory(status)) {
     throw load_error(load_error_kind::not_a_shared_library, origin,
-                     refused + "not a shared library. Expected an ELF shared object, found a "
-                     "directory. Point chaincode.systemPlugins[].path in core.yaml at the "
-                     "plugin's .so file, the one scc_add_plugin() builds.");
+                     refused +
+                         "not a shared library. Expected an ELF shared object, found a "
+                         "directory. Point chaincode.systemPlugins[].path in core.yaml at the "
+                         "plugin's .so file, the one scc_add_plugin() builds.");
   }
   fs::path canonical = fs::canonical(path, ec);
   if (ec) canonical = fs::absolute(path);
@@ -523,8 +541,10 @@ inline std::shared_ptr<plugin_library> plugin_library::open(const std::filesyste
                " defined but hidden: not in the dynamic symbol table)";
     }
     throw load_error(load_error_kind::no_entry_symbol, origin,
-                     refused + "exports no " SCC_PLUGIN_ENTRY_PREFIX "* symbol. Expected "
-                     SCC_PLUGIN_ENTRY_SYMBOL " among its dynamic exports, found " +
+                     refused +
+                         "exports no " SCC_PLUGIN_ENTRY_PREFIX
+                         "* symbol. Expected " SCC_PLUGIN_ENTRY_SYMBOL
+                         " among its dynamic exports, found " +
                          detail::join_names(exports, 8) + hidden +
                          ". Was SCC_PLUGIN used, and was the library built with "
                          "scc_add_plugin()?");
@@ -540,15 +560,18 @@ inline std::shared_ptr<plugin_library> plugin_library::open(const std::filesyste
                          ", plugin is built for ABI " + majors + " (exports " +
                          detail::join_names(other_entries, 8) +
                          "). Upgrade the host or rebuild the plugin against an scc SDK with "
-                         "ABI " + host_major + ".");
+                         "ABI " +
+                         host_major + ".");
   }
 
   // Calling data would crash the host: the Boost.DLL habit of exporting an alias variable
   // (BOOST_DLL_ALIAS) instead of the function gets here.
   if (entry_type == STT_OBJECT || entry_type == STT_TLS || entry_type == STT_COMMON) {
     throw load_error(load_error_kind::no_entry_symbol, origin,
-                     refused + "exports " SCC_PLUGIN_ENTRY_SYMBOL " as data, not as a function. "
-                     "Expected the function SCC_PLUGIN defines, found a" +
+                     refused +
+                         "exports " SCC_PLUGIN_ENTRY_SYMBOL
+                         " as data, not as a function. "
+                         "Expected the function SCC_PLUGIN defines, found a" +
                          (entry_type == STT_TLS ? std::string(" thread-local") : std::string("n")) +
                          " object of that name. Define the entry with SCC_PLUGIN, not with "
                          "BOOST_DLL_ALIAS or a variable, and build with scc_add_plugin().");
@@ -561,8 +584,9 @@ inline std::shared_ptr<plugin_library> plugin_library::open(const std::filesyste
     library->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::system_error& failure) {
     throw load_error(load_error_kind::not_a_shared_library, origin,
-                     refused + "dlopen failed. Expected a library whose dependencies and "
-                     "symbols all resolve at load time (RTLD_NOW), found: " +
+                     refused +
+                         "dlopen failed. Expected a library whose dependencies and "
+                         "symbols all resolve at load time (RTLD_NOW), found: " +
                          detail::dlerror_text(failure) +
                          ". Link the plugin against every library it uses and install those "
                          "where the dynamic linker finds them (ldd lists what is missing).");
@@ -575,8 +599,10 @@ inline std::shared_ptr<plugin_library> plugin_library::open(const std::filesyste
     entry = &library->get<const scc_plugin_descriptor_v1*()>(SCC_PLUGIN_ENTRY_SYMBOL);
   } catch (const std::system_error& failure) {
     throw load_error(load_error_kind::no_entry_symbol, origin,
-                     refused + "dlsym cannot find " SCC_PLUGIN_ENTRY_SYMBOL ". Expected the "
-                     "symbol its dynamic symbol table lists, found: " +
+                     refused +
+                         "dlsym cannot find " SCC_PLUGIN_ENTRY_SYMBOL
+                         ". Expected the "
+                         "symbol its dynamic symbol table lists, found: " +
                          detail::dlerror_text(failure) +
                          ". Was SCC_PLUGIN used, and was the library built with "
                          "scc_add_plugin()?");

@@ -45,8 +45,7 @@ const scc_plugin_descriptor_v1* describe_plugin(const char* name,
         SCC_ABI_MAJOR,
         SCC_ABI_MINOR,
         /*min_host_minor=*/0,
-        detail::declares_thread_safe<Chaincode>::value ? SCC_PLUGIN_FLAG_THREAD_SAFE
-                                                       : uint16_t{0},
+        detail::declares_thread_safe<Chaincode>::value ? SCC_PLUGIN_FLAG_THREAD_SAFE : uint16_t{0},
         /*reserved=*/0,
         name,
         version,
@@ -78,11 +77,11 @@ const scc_plugin_descriptor_v1* describe_plugin(const char* name,
 
 #define SCC_DETAIL_PLUGIN_SELECT(_1, _2, _3, chosen, ...) chosen
 #define SCC_DETAIL_PLUGIN2(cls, name) SCC_DETAIL_PLUGIN3(cls, name, "0.0.0")
-#define SCC_DETAIL_PLUGIN3(cls, name, version)                                          \
-  extern "C" SCC_PLUGIN_EXPORT const scc_plugin_descriptor_v1* scc_plugin_entry_v1(void); \
+#define SCC_DETAIL_PLUGIN3(cls, name, version)                                             \
+  extern "C" SCC_PLUGIN_EXPORT const scc_plugin_descriptor_v1* scc_plugin_entry_v1(void);  \
   extern "C" SCC_PLUGIN_EXPORT const scc_plugin_descriptor_v1* scc_plugin_entry_v1(void) { \
-    return ::scc::describe_plugin<cls>(name, version);                                  \
-  }                                                                                     \
+    return ::scc::describe_plugin<cls>(name, version);                                     \
+  }                                                                                        \
   extern int scc_detail_plugin_requires_semicolon
 
 #endif  // SCC_PLUGIN_HPP

@@ -47,8 +47,7 @@ struct row_reader;
 
 template <>
 struct row_reader<kv> {
-  static scc_type_status next(const scc_host_api_v1* host, scc_tx* tx, scc_iterator* it,
-                              kv& out) {
+  static scc_type_status next(const scc_host_api_v1* host, scc_tx* tx, scc_iterator* it, kv& out) {
     scc_type_kv row{};
     const scc_type_status status = host->iterator_next_kv(tx, it, &row);
     if (status == SCC_STATUS_OK) out = kv{copy(row.key), copy(row.value)};

@@ -112,12 +112,11 @@ inline std::optional<std::string> stub::read(std::string_view collection, std::s
   return detail::copy(value);
 }
 
-inline void stub::write(std::string_view collection, std::string_view key,
-                        std::string_view value) {
+inline void stub::write(std::string_view collection, std::string_view key, std::string_view value) {
   detail::validate_key(key);
-  detail::check(host_, tx_,
-                host_->put_state(tx_, detail::bytes(collection), detail::bytes(key),
-                                 detail::bytes(value)));
+  detail::check(
+      host_, tx_,
+      host_->put_state(tx_, detail::bytes(collection), detail::bytes(key), detail::bytes(value)));
 }
 
 inline std::optional<std::string> stub::get_state(std::string_view key) { return read({}, key); }
@@ -130,9 +129,7 @@ inline std::vector<std::optional<std::string>> stub::get_multiple_states(
   return values;
 }
 
-inline void stub::put_state(std::string_view key, std::string_view value) {
-  write({}, key, value);
-}
+inline void stub::put_state(std::string_view key, std::string_view value) { write({}, key, value); }
 
 inline void stub::del_state(std::string_view key) {
   detail::check(host_, tx_, host_->del_state(tx_, detail::bytes({}), detail::bytes(key)));
@@ -146,10 +143,10 @@ inline state_query stub::open_range(std::string_view collection, std::string_vie
   if (start_key.empty()) start_key = detail::empty_key_substitute;
   detail::validate_simple_keys(start_key, end_key);
   scc_iterator* handle = nullptr;
-  detail::check(host_, tx_,
-                host_->range_query_open(tx_, detail::bytes(collection), detail::bytes(start_key),
-                                        detail::bytes(end_key), page_size,
-                                        detail::bytes(bookmark), &handle));
+  detail::check(
+      host_, tx_,
+      host_->range_query_open(tx_, detail::bytes(collection), detail::bytes(start_key),
+                              detail::bytes(end_key), page_size, detail::bytes(bookmark), &handle));
   return state_query(host_, tx_, handle);
 }
 
@@ -166,15 +163,14 @@ inline page stub::drain_page(state_query query) {
   page result;
   while (query.has_next()) result.items.push_back(query.next());
   scc_type_bytes bookmark{nullptr, 0};
-  detail::check(host_, tx_,
-                host_->iterator_page_info(tx_, query.handle(), &result.fetched_records_count,
-                                          &bookmark));
+  detail::check(
+      host_, tx_,
+      host_->iterator_page_info(tx_, query.handle(), &result.fetched_records_count, &bookmark));
   result.bookmark = detail::copy(bookmark);
   return result;
 }
 
-inline state_query stub::get_state_by_range(std::string_view start_key,
-                                            std::string_view end_key) {
+inline state_query stub::get_state_by_range(std::string_view start_key, std::string_view end_key) {
   return open_range({}, start_key, end_key, 0, {});
 }
 
@@ -207,10 +203,10 @@ inline page stub::get_state_by_partial_composite_key_with_pagination(
   const std::string prefix = scc::create_composite_key(object_type, attributes);
   const std::string end = detail::partial_key_end(prefix);
   scc_iterator* handle = nullptr;
-  detail::check(host_, tx_,
-                host_->range_query_open(tx_, detail::bytes({}), detail::bytes(prefix),
-                                        detail::bytes(end), page_size, detail::bytes(bookmark),
-                                        &handle));
+  detail::check(
+      host_, tx_,
+      host_->range_query_open(tx_, detail::bytes({}), detail::bytes(prefix), detail::bytes(end),
+                              page_size, detail::bytes(bookmark), &handle));
   return drain_page(state_query(host_, tx_, handle));
 }
 
@@ -264,8 +260,7 @@ inline void stub::put_private_data(std::string_view collection, std::string_view
 
 inline void stub::del_private_data(std::string_view collection, std::string_view key) {
   detail::validate_collection(collection);
-  detail::check(host_, tx_,
-                host_->del_state(tx_, detail::bytes(collection), detail::bytes(key)));
+  detail::check(host_, tx_, host_->del_state(tx_, detail::bytes(collection), detail::bytes(key)));
 }
 
 inline void stub::purge_private_data(std::string_view collection, std::string_view key) {
@@ -278,8 +273,8 @@ inline std::optional<std::string> stub::get_private_data_hash(std::string_view c
                                                               std::string_view key) {
   detail::validate_collection(collection);
   scc_type_bytes hash{nullptr, 0};
-  const scc_type_status status = host_->get_private_data_hash(tx_, detail::bytes(collection),
-                                                              detail::bytes(key), &hash);
+  const scc_type_status status =
+      host_->get_private_data_hash(tx_, detail::bytes(collection), detail::bytes(key), &hash);
   if (status == SCC_STATUS_NOT_FOUND) return std::nullopt;
   detail::check(host_, tx_, status);
   return detail::copy(hash);
@@ -362,9 +357,9 @@ inline response stub::invoke_chaincode(std::string_view chaincode_name,
   views.reserve(args.size());
   for (const std::string& arg : args) views.push_back(detail::bytes(arg));
   scc_type_response answer{};
-  const scc_type_status status = host_->invoke_chaincode(
-      tx_, detail::bytes(chaincode_name), detail::bytes(channel),
-      scc_type_bytes_list{views.data(), views.size()}, &answer);
+  const scc_type_status status =
+      host_->invoke_chaincode(tx_, detail::bytes(chaincode_name), detail::bytes(channel),
+                              scc_type_bytes_list{views.data(), views.size()}, &answer);
   if (status != SCC_STATUS_OK) {
     // Like Go's InvokeChaincode: a refused or failed call is an error response, not a throw.
     scc_type_bytes message{nullptr, 0};

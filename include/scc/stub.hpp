@@ -63,8 +63,8 @@ class stub {
   state_query get_state_by_partial_composite_key(std::string_view object_type,
                                                  const std::vector<std::string>& attributes);
   page get_state_by_partial_composite_key_with_pagination(
-      std::string_view object_type, const std::vector<std::string>& attributes,
-      int32_t page_size, std::string_view bookmark);
+      std::string_view object_type, const std::vector<std::string>& attributes, int32_t page_size,
+      std::string_view bookmark);
   // Newest first.
   history_query get_history_for_key(std::string_view key);
   // Rich (CouchDB) queries: scc's hosts have no rich-query engine and report that clearly.

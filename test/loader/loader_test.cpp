@@ -16,6 +16,7 @@
 
 // Boost 1.74's library_info.hpp uses std::vector without including it.
 #include <vector>
+
 #include <boost/dll/library_info.hpp>
 #include <doctest/doctest.h>
 
@@ -141,8 +142,8 @@ TEST_CASE("opening one file twice, by any path, gives the same plugin_library") 
   const auto first = scc::plugin_library::open(SCC_FIXTURE_GOOD);
   CHECK(scc::plugin_library::open(SCC_FIXTURE_GOOD) == first);
   CHECK(scc::plugin_library::open(link) == first);
-  const fs::path dotted = fs::path(SCC_FIXTURE_GOOD).parent_path() / "." /
-                          fs::path(SCC_FIXTURE_GOOD).filename();
+  const fs::path dotted =
+      fs::path(SCC_FIXTURE_GOOD).parent_path() / "." / fs::path(SCC_FIXTURE_GOOD).filename();
   CHECK(scc::plugin_library::open(dotted) == first);
 }
 
@@ -195,8 +196,9 @@ TEST_CASE("an empty file: not_a_shared_library") {
   const scc::load_error e = refusal(empty);
   CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
   CHECK(std::string(e.what()) ==
-        prefix(empty.string()) + "not a shared library. Expected an ELF shared object, found "
-                                 "an empty file; dlopen says: " +
+        prefix(empty.string()) +
+            "not a shared library. Expected an ELF shared object, found "
+            "an empty file; dlopen says: " +
             empty.string() +
             ": file too short. Point chaincode.systemPlugins[].path in core.yaml at the "
             "plugin's .so file, the one scc_add_plugin() builds.");
@@ -263,7 +265,8 @@ TEST_CASE("a truncated shared object: not_a_shared_library, read from the file o
   const std::string what = e.what();
   CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
   CHECK(what.find(prefix(patched.string()) + "not a shared library. Expected " +
-                  scc::detail::elf_native_description() + ", found an ELF file that refers to "
+                  scc::detail::elf_native_description() +
+                  ", found an ELF file that refers to "
                   "bytes ") == 0);
   CHECK(what.find(" but has only 4096 (truncated or corrupt). Rebuild the plugin with "
                   "scc_add_plugin().") != std::string::npos);
@@ -336,9 +339,10 @@ TEST_CASE("wrong descriptor magic: bad_magic") {
   const scc::load_error e = refusal(SCC_FIXTURE_BAD_MAGIC);
   CHECK(e.kind() == scc::load_error_kind::bad_magic);
   CHECK(std::string(e.what()) ==
-        prefix(SCC_FIXTURE_BAD_MAGIC) +
-            "bad descriptor magic. Expected " + scc::detail::hex64(SCC_PLUGIN_MAGIC) +
-            " (\"SCCPLUG1\"), found 0x0123456789abcdef. scc_plugin_entry_v1 does not return an scc descriptor: the "
+        prefix(SCC_FIXTURE_BAD_MAGIC) + "bad descriptor magic. Expected " +
+            scc::detail::hex64(SCC_PLUGIN_MAGIC) +
+            " (\"SCCPLUG1\"), found 0x0123456789abcdef. scc_plugin_entry_v1 does not return an scc "
+            "descriptor: the "
             "library is corrupt or was not built with SCC_PLUGIN. Rebuild it with "
             "scc_add_plugin() and the SCC_PLUGIN macro.");
 }

@@ -80,8 +80,7 @@ TEST_CASE("a partial composite key query returns one owner's assets") {
   host.invoke("kvscc", {"put_asset", "alice", "car1", "red"});
   host.invoke("kvscc", {"put_asset", "alicia", "car9", "black"});
   host.invoke("kvscc", {"put_asset", "bob", "car3", "green"});
-  CHECK(host.invoke("kvscc", {"assets_of", "alice"}).response.payload ==
-        "car1=red\ncar2=blue\n");
+  CHECK(host.invoke("kvscc", {"assets_of", "alice"}).response.payload == "car1=red\ncar2=blue\n");
   const std::string stored =
       host.state().get("kvscc", std::string("\0asset\0alice\0car1\0", 18)).value_or("");
   CHECK(stored == "red");

@@ -144,8 +144,8 @@ struct trampolines {
       host->set_response(tx, ERROR, detail::bytes(e.what()), scc_type_bytes{nullptr, 0});
     } catch (...) {
       fixed_text message;
-      message << "plugin '" << plugin_identity<T>::name
-              << "' threw a non-standard exception from " << method;
+      message << "plugin '" << plugin_identity<T>::name << "' threw a non-standard exception from "
+              << method;
       host->set_response(tx, ERROR, detail::bytes(message.view()), scc_type_bytes{nullptr, 0});
     }
     return SCC_STATUS_PLUGIN_EXCEPTION;

@@ -120,13 +120,14 @@ inline scc_plugin_descriptor_v1 check_descriptor(const scc_plugin_descriptor_v1*
                          std::to_string(SCC_ABI_MAJOR) + ".");
   }
   if (copy.min_host_minor > SCC_ABI_MINOR) {
-    throw load_error(
-        load_error_kind::host_too_old, origin,
-        refused + "ABI minor mismatch. Host provides SCC ABI " + std::to_string(SCC_ABI_MAJOR) +
-            "." + std::to_string(SCC_ABI_MINOR) + ", plugin requires >= " +
-            std::to_string(copy.abi_major) + "." + std::to_string(copy.min_host_minor) + " (" +
-            identity + "). Upgrade the host (scc-peer) or rebuild the plugin with an SDK whose "
-            "ABI minor is <= " + std::to_string(SCC_ABI_MINOR) + ".");
+    throw load_error(load_error_kind::host_too_old, origin,
+                     refused + "ABI minor mismatch. Host provides SCC ABI " +
+                         std::to_string(SCC_ABI_MAJOR) + "." + std::to_string(SCC_ABI_MINOR) +
+                         ", plugin requires >= " + std::to_string(copy.abi_major) + "." +
+                         std::to_string(copy.min_host_minor) + " (" + identity +
+                         "). Upgrade the host (scc-peer) or rebuild the plugin with an SDK whose "
+                         "ABI minor is <= " +
+                         std::to_string(SCC_ABI_MINOR) + ".");
   }
   if (copy.create == nullptr || copy.destroy == nullptr || copy.init == nullptr ||
       copy.invoke == nullptr) {
@@ -155,8 +156,9 @@ inline plugin_info describe(const scc_plugin_descriptor_v1& descriptor, std::str
 class plugin_instance {
  public:
   // Throws load_error (create_failed) with the plugin's own message.
-  plugin_instance(std::shared_ptr<const void> code_owner, const scc_plugin_descriptor_v1& descriptor,
-                  plugin_info info, const scc_host_api_v1* host = host::api())
+  plugin_instance(std::shared_ptr<const void> code_owner,
+                  const scc_plugin_descriptor_v1& descriptor, plugin_info info,
+                  const scc_host_api_v1* host = host::api())
       : code_owner_(std::move(code_owner)), descriptor_(descriptor), info_(std::move(info)) {
     scc_type_bytes error{nullptr, 0};
     scc_type_status status = SCC_STATUS_INTERNAL;
@@ -169,12 +171,11 @@ class plugin_instance {
     }
     if (status != SCC_STATUS_OK || instance_ == nullptr) {
       const std::string message(reinterpret_cast<const char*>(error.ptr), error.len);
-      throw load_error(load_error_kind::create_failed, info_.origin,
-                       "SCC plugin '" + info_.name + "' (" + info_.origin +
-                           ") failed to create an instance: " +
-                           (message.empty() ? "no message (status " + std::to_string(status) + ")"
-                                            : message) +
-                           ". Fix the plugin's constructor; the host did not start it.");
+      throw load_error(
+          load_error_kind::create_failed, info_.origin,
+          "SCC plugin '" + info_.name + "' (" + info_.origin + ") failed to create an instance: " +
+              (message.empty() ? "no message (status " + std::to_string(status) + ")" : message) +
+              ". Fix the plugin's constructor; the host did not start it.");
     }
   }
 

@@ -8,16 +8,13 @@
 
 namespace scc::host {
 
-inline std::optional<std::string_view> transaction::get_state(std::string_view,
-                                                              std::string_view) {
+inline std::optional<std::string_view> transaction::get_state(std::string_view, std::string_view) {
   unsupported("get_state");
 }
 inline void transaction::put_state(std::string_view, std::string_view, std::string_view) {
   unsupported("put_state");
 }
-inline void transaction::del_state(std::string_view, std::string_view) {
-  unsupported("del_state");
-}
+inline void transaction::del_state(std::string_view, std::string_view) { unsupported("del_state"); }
 inline void transaction::purge_private_data(std::string_view, std::string_view) {
   unsupported("purge_private_data");
 }
@@ -48,9 +45,7 @@ inline std::unique_ptr<kv_cursor> transaction::rich_query(std::string_view, std:
 inline std::unique_ptr<history_cursor> transaction::history_query(std::string_view) {
   unsupported("get_history_for_key");
 }
-inline void transaction::set_event(std::string_view, std::string_view) {
-  unsupported("set_event");
-}
+inline void transaction::set_event(std::string_view, std::string_view) { unsupported("set_event"); }
 inline scc::response transaction::invoke_chaincode(std::string_view, std::string_view,
                                                    const std::vector<std::string>&) {
   unsupported("invoke_chaincode");

@@ -112,8 +112,7 @@ class transaction {
   // A returned view must stay valid until the next call on this transaction.
   virtual std::optional<std::string_view> get_state(std::string_view collection,
                                                     std::string_view key);
-  virtual void put_state(std::string_view collection, std::string_view key,
-                         std::string_view value);
+  virtual void put_state(std::string_view collection, std::string_view key, std::string_view value);
   virtual void del_state(std::string_view collection, std::string_view key);
   virtual void purge_private_data(std::string_view collection, std::string_view key);
   virtual std::optional<std::string_view> get_private_data_hash(std::string_view collection,
@@ -126,13 +125,11 @@ class transaction {
                                                  std::string_view start_key,
                                                  std::string_view end_key, int32_t page_size,
                                                  std::string_view bookmark);
-  virtual std::unique_ptr<kv_cursor> rich_query(std::string_view collection,
-                                                std::string_view query, int32_t page_size,
-                                                std::string_view bookmark);
+  virtual std::unique_ptr<kv_cursor> rich_query(std::string_view collection, std::string_view query,
+                                                int32_t page_size, std::string_view bookmark);
   virtual std::unique_ptr<history_cursor> history_query(std::string_view key);
   virtual void set_event(std::string_view name, std::string_view payload);
-  virtual scc::response invoke_chaincode(std::string_view chaincode_name,
-                                         std::string_view channel,
+  virtual scc::response invoke_chaincode(std::string_view chaincode_name, std::string_view channel,
                                          const std::vector<std::string>& args);
   virtual void log(scc::log_level level, std::string_view message) {
     global_log_sink()(level, message);
@@ -148,8 +145,7 @@ class transaction {
   friend struct adapter;
 
   [[noreturn]] static void unsupported(const char* operation) {
-    throw error(SCC_STATUS_UNSUPPORTED,
-                std::string(operation) + " is not supported by this host");
+    throw error(SCC_STATUS_UNSUPPORTED, std::string(operation) + " is not supported by this host");
   }
 
   struct open_cursor {

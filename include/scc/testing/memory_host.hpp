@@ -76,8 +76,8 @@ class memory_transaction : public host::transaction {
   }
 
   std::unique_ptr<host::kv_cursor> range_query(std::string_view collection,
-                                               std::string_view start_key,
-                                               std::string_view end_key, int32_t page_size,
+                                               std::string_view start_key, std::string_view end_key,
+                                               int32_t page_size,
                                                std::string_view bookmark) override {
     public_only(collection);
     if (page_size < 0) {
@@ -87,7 +87,7 @@ class memory_transaction : public host::transaction {
     const std::string_view start = bookmark.empty() ? start_key : bookmark;
     const auto first = keys.lower_bound(start);
     // An empty end is unbounded; an end at or before the start is an empty range.
-    const auto last = end_key.empty() ? keys.end()
+    const auto last = end_key.empty()    ? keys.end()
                       : end_key <= start ? first
                                          : keys.lower_bound(end_key);
     return std::make_unique<cursor>(first, last, page_size, keys.end());
@@ -143,8 +143,7 @@ class memory_transaction : public host::transaction {
 
   static void public_only(std::string_view collection) {
     if (!collection.empty()) {
-      throw host::error(SCC_STATUS_UNSUPPORTED,
-                        "private data is not supported by the memory host");
+      throw host::error(SCC_STATUS_UNSUPPORTED, "private data is not supported by the memory host");
     }
   }
 
