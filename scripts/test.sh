@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# THE test command: installs missing Debian packages, then
+#   1. configures and builds everything into $BUILD_DIR (default build/) and runs ctest,
+#   2. the same with AddressSanitizer + UndefinedBehaviorSanitizer (Debug, no benchmarks)
+#      into $ASAN_BUILD_DIR (default build-asan/) and runs ctest with leak detection on.
+# Exits non-zero if any step fails; prints a summary either way.
+#
+# Environment (see also scripts/common.sh): ASAN_BUILD_DIR, SCC_SKIP_ASAN=1 (skip step 2),
+# CTEST_ARGS (extra ctest arguments, e.g. "-R package").
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+ASAN_BUILD_DIR="${ASAN_BUILD_DIR:-build-asan}"
+read -r -a ctest_args <<<"${CTEST_ARGS:-}"
+
+declare -a summary=()
+failed=0
+started=$SECONDS
+
+# stage <name> <command>...: runs a stage, records its result and duration.
+stage() {
+  local name="$1"
+  shift
+  banner "$name"
+  local begin=$SECONDS
+  if "$@"; then
+    summary+=("$(printf '  %-44s ok      %4ds' "$name" $((SECONDS - begin)))")
+    return 0
+  fi
+  summary+=("$(printf '  %-44s FAILED  %4ds' "$name" $((SECONDS - begin)))")
+  failed=1
+  return 1
+}
+
+skip() {
+  summary+=("$(printf '  %-44s skipped' "$1")")
+}
+
+run_ctest() {
+  ctest --test-dir "$1" --output-on-failure --parallel "$JOBS" ${ctest_args[@]+"${ctest_args[@]}"}
+}
+
+stage "install dependencies" "$SCC_ROOT/scripts/install-deps.sh" || true
+
+if stage "build ($BUILD_TYPE, $BUILD_DIR)" \
+    configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE"; then
+  stage "ctest ($BUILD_DIR)" run_ctest "$BUILD_DIR" || true
+else
+  skip "ctest ($BUILD_DIR)"
+fi
+
+if [[ "${SCC_SKIP_ASAN:-0}" == "1" ]]; then
+  skip "sanitizer build ($ASAN_BUILD_DIR)"
+  skip "ctest ($ASAN_BUILD_DIR, ASan+UBSan)"
+else
+  if stage "sanitizer build (Debug, $ASAN_BUILD_DIR)" \
+      configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DSCC_SANITIZE=ON \
+      -DSCC_BUILD_BENCH=OFF; then
+    export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+    stage "ctest ($ASAN_BUILD_DIR, ASan+UBSan)" run_ctest "$ASAN_BUILD_DIR" || true
+  else
+    skip "ctest ($ASAN_BUILD_DIR, ASan+UBSan)"
+  fi
+fi
+
+banner "summary"
+printf '%s\n' "${summary[@]}"
+if [[ $failed -ne 0 ]]; then
+  echo "test.sh: FAILED after $((SECONDS - started))s"
+  exit 1
+fi
+echo "test.sh: all passed in $((SECONDS - started))s"
