@@ -36,8 +36,26 @@ skip() {
   summary+=("$(printf '  %-44s skipped' "$1")")
 }
 
+passed_total=0
+failed_total=0
 run_ctest() {
-  ctest --test-dir "$1" --output-on-failure --parallel "$JOBS" ${ctest_args[@]+"${ctest_args[@]}"}
+  local log status
+  log="$(mktemp)"
+  set +e
+  ctest --test-dir "$1" --output-on-failure --parallel "$JOBS" ${ctest_args[@]+"${ctest_args[@]}"} \
+    | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  # "100% tests passed, 0 tests failed out of 12"
+  local counts
+  counts="$(sed -n 's/.* tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log")"
+  rm -f "$log"
+  if [[ -n "$counts" ]]; then
+    read -r failed total <<<"$counts"
+    passed_total=$((passed_total + total - failed))
+    failed_total=$((failed_total + failed))
+  fi
+  return "$status"
 }
 
 stage "install dependencies" "$SCC_ROOT/scripts/install-deps.sh" || true
@@ -68,6 +86,9 @@ banner "summary"
 printf '%s\n' "${summary[@]}"
 if [[ $failed -ne 0 ]]; then
   echo "test.sh: FAILED after $((SECONDS - started))s"
+  echo "tests: $passed_total passed, $failed_total failed"
   exit 1
 fi
 echo "test.sh: all passed in $((SECONDS - started))s"
+# The closing line CI reads: every ctest case of both builds.
+echo "tests: $passed_total passed, $failed_total failed"

@@ -275,3 +275,27 @@ TEST_CASE("init writes are never committed, as when Fabric 1.x deploys a system 
   CHECK(host.init("writes_in_init").response.status == 200);
   CHECK_FALSE(host.state().get("writes_in_init", "from-init").has_value());
 }
+
+TEST_CASE("a partial composite key query asks the host for [prefix, prefix + U+10FFFF)") {
+  // Bounds from fabric-shim 2.5.8 (test/data/composite-keys.json, partial_range).
+  struct recording : scc::host::transaction {
+    using scc::host::transaction::transaction;
+    std::string start, end;
+    std::unique_ptr<scc::host::kv_cursor> range_query(std::string_view, std::string_view s,
+                                                      std::string_view e, int32_t,
+                                                      std::string_view) override {
+      start = s;
+      end = e;
+      throw scc::host::error(SCC_STATUS_UNSUPPORTED, "recorded");
+    }
+  };
+  scripted::body = [](scc::stub& stub) {
+    stub.get_state_by_partial_composite_key("color~name", {"blue"});
+    return scc::success();
+  };
+  auto plugin = scc::instantiate(scc::describe_plugin<scripted>("scripted"));
+  recording tx(scc::host::proposal{});
+  CHECK(plugin->invoke(tx).message == "recorded");
+  CHECK(tx.start == std::string("\0color~name\0blue\0", 17));
+  CHECK(tx.end == std::string("\0color~name\0blue\0\xF4\x8F\xBF\xBF", 21));
+}

@@ -180,34 +180,30 @@ inline page stub::get_state_by_range_with_pagination(std::string_view start_key,
   return drain_page(open_range({}, start_key, end_key, page_size, bookmark));
 }
 
-namespace detail {
-inline std::string partial_key_end(const std::string& partial_key) {
-  return partial_key + std::string(max_unicode_rune_utf8);
+// A partial composite key query is the literal range [prefix, prefix + U+10FFFF): the
+// simple-key guards do not apply, since composite keys start with 0x00.
+inline state_query stub::open_partial(std::string_view collection, std::string_view object_type,
+                                      const std::vector<std::string>& attributes,
+                                      int32_t page_size, std::string_view bookmark) {
+  const std::string prefix = scc::create_composite_key(object_type, attributes);
+  const std::string end = prefix + std::string(max_unicode_rune_utf8);
+  scc_iterator* handle = nullptr;
+  detail::check(host_, tx_,
+                host_->range_query_open(tx_, detail::bytes(collection), detail::bytes(prefix),
+                                        detail::bytes(end), page_size, detail::bytes(bookmark),
+                                        &handle));
+  return state_query(host_, tx_, handle);
 }
-}  // namespace detail
 
 inline state_query stub::get_state_by_partial_composite_key(
     std::string_view object_type, const std::vector<std::string>& attributes) {
-  const std::string prefix = scc::create_composite_key(object_type, attributes);
-  scc_iterator* handle = nullptr;
-  const std::string end = detail::partial_key_end(prefix);
-  detail::check(host_, tx_,
-                host_->range_query_open(tx_, detail::bytes({}), detail::bytes(prefix),
-                                        detail::bytes(end), 0, detail::bytes({}), &handle));
-  return state_query(host_, tx_, handle);
+  return open_partial({}, object_type, attributes, 0, {});
 }
 
 inline page stub::get_state_by_partial_composite_key_with_pagination(
     std::string_view object_type, const std::vector<std::string>& attributes, int32_t page_size,
     std::string_view bookmark) {
-  const std::string prefix = scc::create_composite_key(object_type, attributes);
-  const std::string end = detail::partial_key_end(prefix);
-  scc_iterator* handle = nullptr;
-  detail::check(
-      host_, tx_,
-      host_->range_query_open(tx_, detail::bytes({}), detail::bytes(prefix), detail::bytes(end),
-                              page_size, detail::bytes(bookmark), &handle));
-  return drain_page(state_query(host_, tx_, handle));
+  return drain_page(open_partial({}, object_type, attributes, page_size, bookmark));
 }
 
 inline history_query stub::get_history_for_key(std::string_view key) {
@@ -291,13 +287,7 @@ inline state_query stub::get_private_data_by_partial_composite_key(
     std::string_view collection, std::string_view object_type,
     const std::vector<std::string>& attributes) {
   detail::validate_collection(collection);
-  const std::string prefix = scc::create_composite_key(object_type, attributes);
-  const std::string end = detail::partial_key_end(prefix);
-  scc_iterator* handle = nullptr;
-  detail::check(host_, tx_,
-                host_->range_query_open(tx_, detail::bytes(collection), detail::bytes(prefix),
-                                        detail::bytes(end), 0, detail::bytes({}), &handle));
-  return state_query(host_, tx_, handle);
+  return open_partial(collection, object_type, attributes, 0, {});
 }
 
 inline state_query stub::get_private_data_query_result(std::string_view collection,

@@ -120,6 +120,9 @@ class stub {
   void write(std::string_view collection, std::string_view key, std::string_view value);
   state_query open_range(std::string_view collection, std::string_view start_key,
                          std::string_view end_key, int32_t page_size, std::string_view bookmark);
+  state_query open_partial(std::string_view collection, std::string_view object_type,
+                           const std::vector<std::string>& attributes, int32_t page_size,
+                           std::string_view bookmark);
   state_query open_rich(std::string_view collection, std::string_view query, int32_t page_size,
                         std::string_view bookmark);
   page drain_page(state_query query);
