@@ -4,6 +4,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
-"$build/bench/bench_invoke" --benchmark_repetitions=5 --benchmark_min_time=0.2 \
+"$build/bench/bench_invoke" --benchmark_color=false --benchmark_repetitions=5 --benchmark_min_time=0.2 \
   --benchmark_report_aggregates_only=true
 "$root/bench/compile_time.sh" 7
