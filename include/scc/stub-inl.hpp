@@ -103,13 +103,25 @@ inline timestamp stub::get_tx_timestamp() const {
 
 // ---- World state ----
 
-inline std::optional<std::string> stub::read(std::string_view collection, std::string_view key) {
+inline std::optional<std::string> stub::lookup(lookup_fn getter, std::string_view collection,
+                                               std::string_view key) {
   scc_type_bytes value{nullptr, 0};
-  const scc_type_status status =
-      host_->get_state(tx_, detail::bytes(collection), detail::bytes(key), &value);
+  const scc_type_status status = getter(tx_, detail::bytes(collection), detail::bytes(key), &value);
   if (status == SCC_STATUS_NOT_FOUND) return std::nullopt;
   detail::check(host_, tx_, status);
   return detail::copy(value);
+}
+
+inline std::optional<std::string> stub::read(std::string_view collection, std::string_view key) {
+  return lookup(host_->get_state, collection, key);
+}
+
+inline std::vector<std::optional<std::string>> stub::read_many(
+    std::string_view collection, const std::vector<std::string>& keys) {
+  std::vector<std::optional<std::string>> values;
+  values.reserve(keys.size());
+  for (const std::string& key : keys) values.push_back(read(collection, key));
+  return values;
 }
 
 inline void stub::write(std::string_view collection, std::string_view key, std::string_view value) {
@@ -123,10 +135,7 @@ inline std::optional<std::string> stub::get_state(std::string_view key) { return
 
 inline std::vector<std::optional<std::string>> stub::get_multiple_states(
     const std::vector<std::string>& keys) {
-  std::vector<std::optional<std::string>> values;
-  values.reserve(keys.size());
-  for (const std::string& key : keys) values.push_back(read({}, key));
-  return values;
+  return read_many({}, keys);
 }
 
 inline void stub::put_state(std::string_view key, std::string_view value) { write({}, key, value); }
@@ -183,15 +192,15 @@ inline page stub::get_state_by_range_with_pagination(std::string_view start_key,
 // A partial composite key query is the literal range [prefix, prefix + U+10FFFF): the
 // simple-key guards do not apply, since composite keys start with 0x00.
 inline state_query stub::open_partial(std::string_view collection, std::string_view object_type,
-                                      const std::vector<std::string>& attributes,
-                                      int32_t page_size, std::string_view bookmark) {
+                                      const std::vector<std::string>& attributes, int32_t page_size,
+                                      std::string_view bookmark) {
   const std::string prefix = scc::create_composite_key(object_type, attributes);
   const std::string end = prefix + std::string(max_unicode_rune_utf8);
   scc_iterator* handle = nullptr;
-  detail::check(host_, tx_,
-                host_->range_query_open(tx_, detail::bytes(collection), detail::bytes(prefix),
-                                        detail::bytes(end), page_size, detail::bytes(bookmark),
-                                        &handle));
+  detail::check(
+      host_, tx_,
+      host_->range_query_open(tx_, detail::bytes(collection), detail::bytes(prefix),
+                              detail::bytes(end), page_size, detail::bytes(bookmark), &handle));
   return state_query(host_, tx_, handle);
 }
 
@@ -242,10 +251,7 @@ inline std::optional<std::string> stub::get_private_data(std::string_view collec
 inline std::vector<std::optional<std::string>> stub::get_multiple_private_data(
     std::string_view collection, const std::vector<std::string>& keys) {
   detail::validate_collection(collection);
-  std::vector<std::optional<std::string>> values;
-  values.reserve(keys.size());
-  for (const std::string& key : keys) values.push_back(read(collection, key));
-  return values;
+  return read_many(collection, keys);
 }
 
 inline void stub::put_private_data(std::string_view collection, std::string_view key,
@@ -268,12 +274,7 @@ inline void stub::purge_private_data(std::string_view collection, std::string_vi
 inline std::optional<std::string> stub::get_private_data_hash(std::string_view collection,
                                                               std::string_view key) {
   detail::validate_collection(collection);
-  scc_type_bytes hash{nullptr, 0};
-  const scc_type_status status =
-      host_->get_private_data_hash(tx_, detail::bytes(collection), detail::bytes(key), &hash);
-  if (status == SCC_STATUS_NOT_FOUND) return std::nullopt;
-  detail::check(host_, tx_, status);
-  return detail::copy(hash);
+  return lookup(host_->get_private_data_hash, collection, key);
 }
 
 inline state_query stub::get_private_data_by_range(std::string_view collection,
@@ -298,16 +299,6 @@ inline state_query stub::get_private_data_query_result(std::string_view collecti
 
 // ---- Key-level endorsement ----
 
-inline std::optional<std::string> stub::get_validation_parameter(std::string_view collection,
-                                                                 std::string_view key) {
-  scc_type_bytes policy{nullptr, 0};
-  const scc_type_status status = host_->get_state_validation_parameter(
-      tx_, detail::bytes(collection), detail::bytes(key), &policy);
-  if (status == SCC_STATUS_NOT_FOUND) return std::nullopt;
-  detail::check(host_, tx_, status);
-  return detail::copy(policy);
-}
-
 inline void stub::set_state_validation_parameter(std::string_view key, std::string_view policy) {
   detail::check(host_, tx_,
                 host_->set_state_validation_parameter(tx_, detail::bytes({}), detail::bytes(key),
@@ -315,7 +306,7 @@ inline void stub::set_state_validation_parameter(std::string_view key, std::stri
 }
 
 inline std::optional<std::string> stub::get_state_validation_parameter(std::string_view key) {
-  return get_validation_parameter({}, key);
+  return lookup(host_->get_state_validation_parameter, {}, key);
 }
 
 inline void stub::set_private_data_validation_parameter(std::string_view collection,
@@ -330,7 +321,7 @@ inline void stub::set_private_data_validation_parameter(std::string_view collect
 inline std::optional<std::string> stub::get_private_data_validation_parameter(
     std::string_view collection, std::string_view key) {
   detail::validate_collection(collection);
-  return get_validation_parameter(collection, key);
+  return lookup(host_->get_state_validation_parameter, collection, key);
 }
 
 // ---- Effects ----

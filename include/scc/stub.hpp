@@ -116,7 +116,14 @@ class stub {
   scc_tx* tx() const noexcept { return tx_; }
 
  private:
+  // The host's (collection, key) -> value lookups: get_state, get_private_data_hash and
+  // get_state_validation_parameter. NOT_FOUND becomes nullopt.
+  using lookup_fn = scc_type_status (*)(scc_tx*, scc_type_bytes, scc_type_bytes, scc_type_bytes*);
+  std::optional<std::string> lookup(lookup_fn getter, std::string_view collection,
+                                    std::string_view key);
   std::optional<std::string> read(std::string_view collection, std::string_view key);
+  std::vector<std::optional<std::string>> read_many(std::string_view collection,
+                                                    const std::vector<std::string>& keys);
   void write(std::string_view collection, std::string_view key, std::string_view value);
   state_query open_range(std::string_view collection, std::string_view start_key,
                          std::string_view end_key, int32_t page_size, std::string_view bookmark);
@@ -126,8 +133,6 @@ class stub {
   state_query open_rich(std::string_view collection, std::string_view query, int32_t page_size,
                         std::string_view bookmark);
   page drain_page(state_query query);
-  std::optional<std::string> get_validation_parameter(std::string_view collection,
-                                                      std::string_view key);
   std::map<std::string, std::string> read_map(
       scc_type_status (*getter)(scc_tx*, scc_type_entry_list*)) const;
   std::string read_bytes(scc_type_status (*getter)(scc_tx*, scc_type_bytes*)) const;
