@@ -17,6 +17,7 @@ packages=(
   libyaml-cpp-dev
   libleveldb-dev
   libcli11-dev
+  libssl-dev
   binutils
 )
 

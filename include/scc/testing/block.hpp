@@ -1,0 +1,62 @@
+// scc/testing/block.hpp - endorsed transactions and the blocks that commit them.
+#ifndef SCC_TESTING_BLOCK_HPP
+#define SCC_TESTING_BLOCK_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scc/response.hpp"
+#include "scc/testing/rwset.hpp"
+#include "scc/testing/validation_code.hpp"
+#include "scc/types.hpp"
+
+namespace scc::testing {
+
+// The event a transaction set: one per transaction, the last SetEvent call wins.
+struct chaincode_event {
+  std::string name;
+  std::string payload;
+
+  friend bool operator==(const chaincode_event& a, const chaincode_event& b) {
+    return a.name == b.name && a.payload == b.payload;
+  }
+};
+
+// A simulated proposal, as the endorser returns it: ready to be ordered into a block.
+struct endorsement {
+  std::string channel;
+  std::string chaincode;
+  std::string tx_id;
+  scc::timestamp timestamp;
+  scc::response response;
+  std::optional<chaincode_event> event;
+  tx_rwset rwset;
+};
+
+// A transaction as a block holds it, with the code validation gave it. Invalid transactions
+// stay in their block but have no effect.
+struct transaction_record {
+  std::string tx_id;
+  std::string chaincode;
+  scc::timestamp timestamp;
+  validation_code code = validation_code::not_validated;
+  tx_rwset rwset;
+  std::optional<chaincode_event> event;
+};
+
+struct block {
+  uint64_t number = 0;
+  std::vector<transaction_record> transactions;
+};
+
+// What committing a block gave: its number and one code per transaction, in block order.
+struct block_result {
+  uint64_t number = 0;
+  std::vector<validation_code> codes;
+};
+
+}  // namespace scc::testing
+
+#endif  // SCC_TESTING_BLOCK_HPP

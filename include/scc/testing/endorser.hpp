@@ -1,0 +1,252 @@
+// scc/testing/endorser.hpp - runs installed plugins on simulations of a ledger, as a peer's
+// endorser does: one proposal in, one endorsement (response, event, read/write set) out.
+// Shared by the test harness and scc-peer.
+#ifndef SCC_TESTING_ENDORSER_HPP
+#define SCC_TESTING_ENDORSER_HPP
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scc/host/plugin_instance.hpp"
+#include "scc/host/transaction.hpp"
+#include "scc/response.hpp"
+#include "scc/testing/block.hpp"
+#include "scc/testing/ledger.hpp"
+#include "scc/testing/simulation.hpp"
+
+namespace scc::testing {
+
+// Fabric 1.x's chaincode.systemPlugins flags.
+struct chaincode_options {
+  // May a client proposal name this chaincode?
+  bool invokable_external = true;
+  // May another chaincode call it through InvokeChaincode?
+  bool invokable_cc2cc = true;
+};
+
+class endorser {
+ public:
+  struct installed_chaincode {
+    std::shared_ptr<plugin_instance> plugin;
+    chaincode_options options;
+  };
+
+  explicit endorser(testing::ledger& on, simulation_options options = {})
+      : ledger_(on), options_(options) {}
+
+  // Installs under the plugin's own name, replacing any chaincode of that name. Install
+  // everything before simulating: simulate() may run on many threads, install() may not.
+  void install(std::shared_ptr<plugin_instance> plugin, chaincode_options options = {}) {
+    const std::string name = plugin->info().name;
+    installed_.insert_or_assign(name, installed_chaincode{std::move(plugin), options});
+  }
+
+  const installed_chaincode* find(std::string_view name) const {
+    const auto found = installed_.find(name);
+    return found == installed_.end() ? nullptr : &found->second;
+  }
+
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& entry : installed_) out.push_back(entry.first);
+    return out;
+  }
+
+  testing::ledger& ledger() noexcept { return ledger_; }
+  const simulation_options& options() const noexcept { return options_; }
+
+  // Simulates one proposal on context.channel_id. external: the proposal comes from a client,
+  // so invokableExternal applies. is_init runs the plugin's init instead of invoke.
+  endorsement simulate(host::proposal context, const std::string& chaincode, bool is_init,
+                       bool external = true);
+
+ private:
+  class chaincode_transaction;
+
+  testing::ledger& ledger_;
+  simulation_options options_;
+  std::map<std::string, installed_chaincode, std::less<>> installed_;
+};
+
+// One chaincode's part of a transaction: the host::transaction its plugin sees, bound to a
+// simulation and to the chaincode's namespace.
+class endorser::chaincode_transaction : public host::transaction {
+ public:
+  chaincode_transaction(endorser& owner, simulation& on, std::string ns, host::proposal context,
+                        bool is_init, std::vector<std::string>& call_stack)
+      : host::transaction(std::move(context)),
+        owner_(owner),
+        simulation_(on),
+        ns_(std::move(ns)),
+        is_init_(is_init),
+        call_stack_(call_stack) {}
+
+  std::optional<std::string_view> get_state(std::string_view collection,
+                                            std::string_view key) override {
+    if (collection.empty()) return simulation_.get_state(ns_, key);
+    check_private_allowed();
+    return simulation_.get_private_data(ns_, collection, key);
+  }
+
+  void put_state(std::string_view collection, std::string_view key,
+                 std::string_view value) override {
+    if (collection.empty()) return simulation_.set_state(ns_, key, value);
+    check_private_allowed();
+    simulation_.set_private_data(ns_, collection, key, value);
+  }
+
+  void del_state(std::string_view collection, std::string_view key) override {
+    put_state(collection, key, {});
+  }
+
+  void purge_private_data(std::string_view collection, std::string_view key) override {
+    check_private_allowed();
+    simulation_.purge_private_data(ns_, collection, key);
+  }
+
+  std::optional<std::string_view> get_private_data_hash(std::string_view collection,
+                                                        std::string_view key) override {
+    check_private_allowed();
+    hash_ = simulation_.get_private_data_hash(ns_, collection, key);
+    if (!hash_) return std::nullopt;
+    return std::string_view(*hash_);
+  }
+
+  std::optional<std::string_view> get_validation_parameter(std::string_view collection,
+                                                           std::string_view key) override {
+    if (!collection.empty()) check_private_allowed();
+    return simulation_.get_validation_parameter(ns_, collection, key);
+  }
+
+  void set_validation_parameter(std::string_view collection, std::string_view key,
+                                std::string_view policy) override {
+    if (!collection.empty()) check_private_allowed();
+    simulation_.set_validation_parameter(ns_, collection, key, policy);
+  }
+
+  std::unique_ptr<host::kv_cursor> range_query(std::string_view collection,
+                                               std::string_view start_key, std::string_view end_key,
+                                               int32_t page_size,
+                                               std::string_view bookmark) override {
+    if (!collection.empty()) check_private_allowed();
+    return simulation_.range(ns_, collection, start_key, end_key, page_size, bookmark);
+  }
+
+  std::unique_ptr<host::kv_cursor> rich_query(std::string_view, std::string_view, int32_t,
+                                              std::string_view) override {
+    // What a peer on LevelDB, Fabric's default state database, answers.
+    throw host::error(SCC_STATUS_UNSUPPORTED, "ExecuteQuery not supported for leveldb");
+  }
+
+  std::unique_ptr<host::history_cursor> history_query(std::string_view key) override {
+    return simulation_.history(ns_, key);
+  }
+
+  void set_event(std::string_view name, std::string_view payload) override {
+    if (name.empty()) {
+      throw host::error(SCC_STATUS_INVALID_ARGUMENT, "event name can not be empty string");
+    }
+    event_ = chaincode_event{std::string(name), std::string(payload)};
+  }
+
+  scc::response invoke_chaincode(std::string_view chaincode_name, std::string_view channel,
+                                 const std::vector<std::string>& args) override;
+
+  std::optional<chaincode_event>& event() noexcept { return event_; }
+
+ private:
+  void check_private_allowed() const {
+    if (is_init_) {
+      throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                        "private data APIs are not allowed in chaincode Init()");
+    }
+  }
+
+  endorser& owner_;
+  simulation& simulation_;
+  std::string ns_;
+  bool is_init_;
+  std::vector<std::string>& call_stack_;
+  std::optional<chaincode_event> event_;
+  std::optional<std::string> hash_;
+};
+
+inline scc::response endorser::chaincode_transaction::invoke_chaincode(
+    std::string_view chaincode_name, std::string_view channel,
+    const std::vector<std::string>& args) {
+  const installed_chaincode* target = owner_.find(chaincode_name);
+  if (target == nullptr) {
+    throw host::error(SCC_STATUS_NOT_FOUND, "chaincode " + std::string(chaincode_name) +
+                                                " is not installed on this peer");
+  }
+  // handler.go checkACL, IsSysCCAndNotInvokableCC2CC.
+  if (!target->options.invokable_cc2cc) {
+    throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                      "system chaincode " + std::string(chaincode_name) +
+                          " cannot be invoked with a cc2cc invocation");
+  }
+  host::proposal callee_context = context();
+  callee_context.args = args;
+  const bool same_channel = channel.empty() || channel == context().channel_id;
+  if (same_channel) {
+    // The callee shares this simulation: its reads and writes join the transaction's
+    // read/write set under its own namespace. Its event is dropped.
+    if (std::find(call_stack_.begin(), call_stack_.end(), chaincode_name) != call_stack_.end()) {
+      // The peer keeps one context per (channel, txid) and chaincode.
+      throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                        "txid: " + context().tx_id + "(" + context().channel_id + ") exists");
+    }
+    call_stack_.emplace_back(chaincode_name);
+    chaincode_transaction callee(owner_, simulation_, std::string(chaincode_name),
+                                 std::move(callee_context), /*is_init=*/false, call_stack_);
+    scc::response answer = target->plugin->invoke(callee);
+    call_stack_.pop_back();
+    return answer;
+  }
+  // Another channel: a query on a fresh simulation whose writes are thrown away.
+  callee_context.channel_id = std::string(channel);
+  simulation other(owner_.ledger_.open_channel(channel), context().tx_id, owner_.options_);
+  std::vector<std::string> other_stack{std::string(chaincode_name)};
+  chaincode_transaction callee(owner_, other, std::string(chaincode_name),
+                               std::move(callee_context),
+                               /*is_init=*/false, other_stack);
+  scc::response answer = target->plugin->invoke(callee);
+  other.finish();
+  return answer;
+}
+
+inline endorsement endorser::simulate(host::proposal context, const std::string& chaincode,
+                                      bool is_init, bool external) {
+  endorsement out;
+  out.channel = context.channel_id;
+  out.chaincode = chaincode;
+  out.tx_id = context.tx_id;
+  out.timestamp = context.timestamp;
+  const installed_chaincode* target = find(chaincode);
+  if (target == nullptr) {
+    out.response = scc::error("chaincode " + chaincode + " is not installed on this peer");
+    return out;
+  }
+  // endorser.go preProcess, IsSysCCAndNotInvokableExternal.
+  if (external && !target->options.invokable_external) {
+    out.response = scc::error("chaincode " + chaincode + " cannot be invoked through a proposal");
+    return out;
+  }
+  simulation run(ledger_.open_channel(context.channel_id), context.tx_id, options_);
+  std::vector<std::string> call_stack{chaincode};
+  chaincode_transaction tx(*this, run, chaincode, std::move(context), is_init, call_stack);
+  out.response = is_init ? target->plugin->init(tx) : target->plugin->invoke(tx);
+  out.event = std::move(tx.event());
+  out.rwset = run.finish();
+  return out;
+}
+
+}  // namespace scc::testing
+
+#endif  // SCC_TESTING_ENDORSER_HPP

@@ -1,0 +1,236 @@
+// scc/testing/harness.hpp - unit-test plugins against a stub ledger with a real peer's
+// semantics, no peer needed.
+//
+//   scc::testing::harness h;
+//   h.install<my_scc>("myscc");                    // or h.install("path/to/libmyscc.so")
+//   auto put = h.invoke("myscc", {"put", "k", "v"});   // simulated, then committed in a block
+//   CHECK(put.code == scc::testing::validation_code::valid);
+//   CHECK(h.query("myscc", {"get", "k"}).response.payload == "v");
+//
+// Every invoke is its own block unless you endorse several proposals and commit them together
+// with commit_block(), which is how MVCC and phantom conflicts are tested.
+#ifndef SCC_TESTING_HARNESS_HPP
+#define SCC_TESTING_HARNESS_HPP
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scc/host/plugin_instance.hpp"
+#include "scc/loader.hpp"
+#include "scc/plugin.hpp"
+#include "scc/testing/block.hpp"
+#include "scc/testing/endorser.hpp"
+#include "scc/testing/identity.hpp"
+#include "scc/testing/ledger.hpp"
+#include "scc/testing/simulation.hpp"
+#include "scc/testing/validation_code.hpp"
+
+namespace scc::testing {
+
+// The context of one transaction. What is left unset comes from the harness.
+struct tx_options {
+  std::optional<std::string> channel;
+  std::optional<identity> creator;
+  // The proposal's nonce; by default a fresh one (deterministic, so runs repeat).
+  std::optional<std::string> nonce;
+  // By default compute_tx_id(nonce, serialize_identity(creator)), as a peer requires.
+  std::optional<std::string> tx_id;
+  // By default the harness clock, which advances one second per transaction.
+  std::optional<scc::timestamp> timestamp;
+  std::map<std::string, std::string> transient;
+  std::map<std::string, std::string> decorations;
+};
+
+// What one init, invoke or query gave.
+struct tx_result {
+  std::string tx_id;
+  scc::response response;
+  // The transaction's event, kept only when it committed as valid.
+  std::optional<chaincode_event> event;
+  // not_validated when nothing was committed: a query, an init, a refused proposal or a
+  // response with status >= 400.
+  validation_code code = validation_code::not_validated;
+  std::optional<uint64_t> block_number;
+  tx_rwset rwset;
+
+  bool committed() const noexcept { return code == validation_code::valid; }
+};
+
+class harness {
+ public:
+  struct options {
+    std::string channel = "testchannel";
+    identity creator;
+    // MockStub compatibility (read-your-writes). Off: reads see committed state only.
+    bool read_your_writes = false;
+    ledger_options ledger;
+    // First transaction timestamp; each transaction is one second later.
+    scc::timestamp start_time{1767225600, 0};  // 2026-01-01T00:00:00Z
+  };
+
+  harness() : harness(options{}) {}
+  explicit harness(options settings)
+      : settings_(std::move(settings)),
+        ledger_(std::make_unique<testing::ledger>(settings_.ledger)),
+        endorser_(std::make_unique<testing::endorser>(
+            *ledger_, simulation_options{settings_.read_your_writes})),
+        clock_(settings_.start_time) {}
+
+  // ---- Installing plugins ----
+  // From a shared library, through the same loader scc-peer uses.
+  plugin_info install(const std::filesystem::path& library, chaincode_options flags = {}) {
+    return install_instance(scc::load_plugin(library), flags);
+  }
+  // A class compiled into the test, through the same descriptor and trampolines as a library.
+  template <class Plugin>
+  plugin_info install(const char* name, chaincode_options flags = {}) {
+    return install(scc::describe_plugin<Plugin>(name), flags);
+  }
+  plugin_info install(const scc_plugin_descriptor_v1* descriptor, chaincode_options flags = {}) {
+    return install_instance(scc::instantiate(descriptor), flags);
+  }
+
+  // ---- Running transactions ----
+  // Like Fabric 1.x deploying a system chaincode on a channel: init runs on a simulation whose
+  // writes are never committed.
+  tx_result init(const std::string& chaincode, std::vector<std::string> args = {},
+                 tx_options context = {}) {
+    return result_of(simulate(chaincode, std::move(args), std::move(context), true));
+  }
+  // Simulates, then commits the transaction as a block of its own when the response status is
+  // below 400.
+  tx_result invoke(const std::string& chaincode, std::vector<std::string> args,
+                   tx_options context = {}) {
+    endorsement endorsed = endorse(chaincode, std::move(args), std::move(context));
+    if (endorsed.response.status >= scc::ERRORTHRESHOLD) return result_of(std::move(endorsed));
+    std::vector<endorsement> one;
+    one.push_back(std::move(endorsed));
+    return std::move(commit_block(std::move(one)).front());
+  }
+  // Simulates only: nothing is committed.
+  tx_result query(const std::string& chaincode, std::vector<std::string> args,
+                  tx_options context = {}) {
+    return result_of(endorse(chaincode, std::move(args), std::move(context)));
+  }
+
+  // Simulates a proposal without committing it, for commit_block().
+  endorsement endorse(const std::string& chaincode, std::vector<std::string> args,
+                      tx_options context = {}) {
+    return simulate(chaincode, std::move(args), std::move(context), false);
+  }
+
+  // Orders the endorsements into one block of their channel, validates them in order (MVCC,
+  // phantom reads, duplicate ids) and commits the valid ones. One result per endorsement.
+  std::vector<tx_result> commit_block(std::vector<endorsement> endorsements) {
+    std::vector<tx_result> results;
+    if (endorsements.empty()) return results;
+    const std::string channel_name = endorsements.front().channel;
+    for (const endorsement& endorsed : endorsements) {
+      if (endorsed.channel != channel_name) {
+        throw std::invalid_argument("commit_block: all endorsements must be for one channel (" +
+                                    channel_name + " and " + endorsed.channel + " given)");
+      }
+      results.push_back(tx_result{endorsed.tx_id, endorsed.response, std::nullopt,
+                                  validation_code::not_validated, std::nullopt, endorsed.rwset});
+    }
+    std::vector<std::optional<chaincode_event>> events;
+    for (const endorsement& endorsed : endorsements) events.push_back(endorsed.event);
+    const block_result committed =
+        ledger_->open_channel(channel_name).commit(std::move(endorsements));
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      results[i].code = committed.codes[i];
+      results[i].block_number = committed.number;
+      if (results[i].committed()) results[i].event = std::move(events[i]);
+    }
+    return results;
+  }
+
+  // ---- Committed state (default channel unless one is named) ----
+  std::optional<std::string> state(std::string_view chaincode, std::string_view key) const {
+    return on(settings_.channel).state(chaincode, key);
+  }
+  std::optional<std::string> private_data(std::string_view chaincode, std::string_view collection,
+                                          std::string_view key) const {
+    return on(settings_.channel).private_data(chaincode, collection, key);
+  }
+  std::vector<scc::key_modification> history(std::string_view chaincode,
+                                             std::string_view key) const {
+    return on(settings_.channel).history(chaincode, key);
+  }
+  uint64_t height() const { return on(settings_.channel).height(); }
+
+  testing::channel& channel(std::string_view name) { return ledger_->open_channel(name); }
+  testing::channel& channel() { return ledger_->open_channel(settings_.channel); }
+  testing::ledger& ledger() noexcept { return *ledger_; }
+  testing::endorser& endorser() noexcept { return *endorser_; }
+
+  // ---- Defaults for the transactions that follow ----
+  void set_creator(identity who) { settings_.creator = std::move(who); }
+  const identity& creator() const noexcept { return settings_.creator; }
+  void set_channel(std::string name) { settings_.channel = std::move(name); }
+  const std::string& default_channel() const noexcept { return settings_.channel; }
+  void set_time(scc::timestamp now) { clock_ = now; }
+
+ private:
+  plugin_info install_instance(std::unique_ptr<plugin_instance> plugin, chaincode_options flags) {
+    plugin_info info = plugin->info();
+    endorser_->install(std::shared_ptr<plugin_instance>(std::move(plugin)), flags);
+    return info;
+  }
+
+  testing::channel& on(const std::string& name) const { return ledger_->open_channel(name); }
+
+  // A fresh nonce per proposal. Fabric uses 24 random bytes; a counter keeps runs repeatable.
+  std::string next_nonce() {
+    std::string nonce = "scc-nonce-";
+    nonce += std::to_string(++proposals_);
+    nonce.resize(24, '\0');
+    return nonce;
+  }
+
+  endorsement simulate(const std::string& chaincode, std::vector<std::string> args,
+                       tx_options context, bool is_init) {
+    host::proposal proposal;
+    proposal.args = std::move(args);
+    proposal.channel_id = context.channel.value_or(settings_.channel);
+    proposal.creator = serialize_identity(context.creator.value_or(settings_.creator));
+    const std::string nonce = context.nonce ? *context.nonce : next_nonce();
+    proposal.tx_id = context.tx_id ? *context.tx_id : compute_tx_id(nonce, proposal.creator);
+    proposal.transient = std::move(context.transient);
+    proposal.decorations = std::move(context.decorations);
+    if (context.timestamp) {
+      proposal.timestamp = *context.timestamp;
+    } else {
+      proposal.timestamp = clock_;
+      clock_.seconds += 1;
+    }
+    return endorser_->simulate(std::move(proposal), chaincode, is_init);
+  }
+
+  static tx_result result_of(endorsement endorsed) {
+    return tx_result{std::move(endorsed.tx_id),
+                     std::move(endorsed.response),
+                     std::nullopt,
+                     validation_code::not_validated,
+                     std::nullopt,
+                     std::move(endorsed.rwset)};
+  }
+
+  options settings_;
+  // Held by pointer so that a harness can be moved: the endorser refers to the ledger.
+  std::unique_ptr<testing::ledger> ledger_;
+  std::unique_ptr<testing::endorser> endorser_;
+  scc::timestamp clock_;
+  uint64_t proposals_ = 0;
+};
+
+}  // namespace scc::testing
+
+#endif  // SCC_TESTING_HARNESS_HPP

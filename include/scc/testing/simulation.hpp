@@ -1,0 +1,448 @@
+// scc/testing/simulation.hpp - one transaction simulated against a channel's committed state
+// (Fabric's TxSimulator): reads see committed state only and are recorded with their versions,
+// writes are buffered (last write wins, an empty value deletes), ranges are recorded for
+// phantom validation, and finish() hands over the read/write set.
+#ifndef SCC_TESTING_SIMULATION_HPP
+#define SCC_TESTING_SIMULATION_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scc/host/transaction.hpp"
+#include "scc/testing/identity.hpp"
+#include "scc/testing/ledger.hpp"
+#include "scc/testing/rwset.hpp"
+
+namespace scc::testing {
+
+struct simulation_options {
+  // MockStub compatibility: reads see this transaction's own writes. Never what a peer does;
+  // for porting tests written against Go's MockStub only.
+  bool read_your_writes = false;
+};
+
+class simulation {
+ public:
+  simulation(channel& on, std::string tx_id, simulation_options options = {})
+      : channel_(on), lock_(on.mutex_), tx_id_(std::move(tx_id)), options_(options) {}
+  simulation(const simulation&) = delete;
+  simulation& operator=(const simulation&) = delete;
+
+  const std::string& tx_id() const noexcept { return tx_id_; }
+  testing::channel& on_channel() const noexcept { return channel_; }
+
+  // ---- Public state ----
+  std::optional<std::string_view> get_state(std::string_view ns, std::string_view key) {
+    return read(space_of(ns).state, channel_.public_space(ns), key);
+  }
+  // An empty value deletes the key at commit.
+  void set_state(std::string_view ns, std::string_view key, std::string_view value) {
+    check_write();
+    write(space_of(ns).state, key, value);
+  }
+
+  // ---- Private data ----
+  std::optional<std::string_view> get_private_data(std::string_view ns, std::string_view collection,
+                                                   std::string_view key) {
+    return read(space_of(ns).collection(collection), channel_.collection_space(ns, collection),
+                key);
+  }
+  // SHA-256 of the committed value; recorded as a read like the value itself.
+  std::optional<std::string> get_private_data_hash(std::string_view ns, std::string_view collection,
+                                                   std::string_view key) {
+    const key_space* committed = channel_.collection_space(ns, collection);
+    const versioned_value* found = committed != nullptr ? committed->find(key) : nullptr;
+    space_of(ns).collection(collection).record_read(key, found);
+    if (found == nullptr) return std::nullopt;
+    return private_data_hash(found->value);
+  }
+  void set_private_data(std::string_view ns, std::string_view collection, std::string_view key,
+                        std::string_view value) {
+    check_write();
+    write(space_of(ns).collection(collection), key, value);
+  }
+  void purge_private_data(std::string_view ns, std::string_view collection, std::string_view key) {
+    check_write();
+    pending_space& space = space_of(ns).collection(collection);
+    space.writes.erase(std::string(key));
+    space.purges.insert(std::string(key));
+  }
+
+  // ---- Key-level endorsement (collection "" = public state) ----
+  std::optional<std::string_view> get_validation_parameter(std::string_view ns,
+                                                           std::string_view collection,
+                                                           std::string_view key) {
+    const key_space* committed =
+        collection.empty() ? channel_.public_space(ns) : channel_.collection_space(ns, collection);
+    pending_space& space =
+        collection.empty() ? space_of(ns).state : space_of(ns).collection(collection);
+    space.record_read(key, committed != nullptr ? committed->find(key) : nullptr);
+    const std::string* policy =
+        committed != nullptr ? committed->validation_parameter(key) : nullptr;
+    if (policy == nullptr) return std::nullopt;
+    return std::string_view(*policy);
+  }
+  void set_validation_parameter(std::string_view ns, std::string_view collection,
+                                std::string_view key, std::string_view policy) {
+    check_write();
+    pending_space& space =
+        collection.empty() ? space_of(ns).state : space_of(ns).collection(collection);
+    space.metadata_writes.insert_or_assign(std::string(key), std::string(policy));
+  }
+
+  // ---- Queries ----
+  // [start, end) of public state (collection "") or of a collection; end "" is unbounded. A
+  // non-zero page size or a bookmark makes it paginated, which Fabric allows only in read-only
+  // transactions and never for private data.
+  std::unique_ptr<host::kv_cursor> range(std::string_view ns, std::string_view collection,
+                                         std::string_view start_key, std::string_view end_key,
+                                         int32_t page_size, std::string_view bookmark);
+  // Newest first; only valid transactions.
+  std::unique_ptr<host::history_cursor> history(std::string_view ns, std::string_view key);
+
+  // Ends the simulation: releases the channel and returns what it read and wrote. Cursors must
+  // have been closed before.
+  tx_rwset finish();
+
+  bool performed_writes() const noexcept { return write_performed_; }
+
+ private:
+  // One public state or collection as this transaction sees it.
+  struct pending_space {
+    std::vector<kv_read> reads;  // in read order; deduplicated by finish()
+    // nullopt: delete. Sorted, so finish() hands them over in key order.
+    std::map<std::string, std::optional<std::string>, std::less<>> writes;
+    std::map<std::string, std::string, std::less<>> metadata_writes;
+    std::set<std::string, std::less<>> purges;
+
+    void record_read(std::string_view key, const versioned_value* committed) {
+      reads.push_back(kv_read{std::string(key), committed != nullptr
+                                                    ? std::optional<version>(committed->version)
+                                                    : std::nullopt});
+    }
+  };
+  struct pending_ns {
+    pending_space state;
+    std::vector<range_query_info> ranges;
+    std::map<std::string, pending_space, std::less<>> collections;
+
+    pending_space& collection(std::string_view name) {
+      auto found = collections.find(name);
+      if (found == collections.end())
+        found = collections.emplace(std::string(name), pending_space{}).first;
+      return found->second;
+    }
+  };
+
+  class range_cursor;
+  class merged_cursor;
+  class history_cursor;
+
+  pending_ns& space_of(std::string_view ns) {
+    if (finished_) {
+      throw host::error(SCC_STATUS_INTERNAL,
+                        "txid [" + tx_id_ + "]: the transaction simulation has already finished");
+    }
+    if (last_ns_ != nullptr && last_ns_name_ == ns) return *last_ns_;
+    auto found = namespaces_.find(ns);
+    if (found == namespaces_.end())
+      found = namespaces_.emplace(std::string(ns), pending_ns{}).first;
+    last_ns_name_ = found->first;
+    last_ns_ = &found->second;
+    return found->second;
+  }
+
+  std::optional<std::string_view> read(pending_space& space, const key_space* committed,
+                                       std::string_view key) {
+    const versioned_value* found = committed != nullptr ? committed->find(key) : nullptr;
+    space.record_read(key, found);
+    if (options_.read_your_writes) {
+      const auto own = space.writes.find(key);
+      if (own != space.writes.end()) {
+        if (!own->second) return std::nullopt;
+        return std::string_view(*own->second);
+      }
+    }
+    if (found == nullptr) return std::nullopt;
+    return std::string_view(found->value);
+  }
+
+  static void write(pending_space& space, std::string_view key, std::string_view value) {
+    std::optional<std::string> stored =
+        value.empty() ? std::nullopt : std::optional<std::string>(std::string(value));
+    // Bulk writes often come in ascending key order: append without a search.
+    if (space.writes.empty() || space.writes.rbegin()->first < key) {
+      space.writes.emplace_hint(space.writes.end(), std::string(key), std::move(stored));
+    } else {
+      space.writes.insert_or_assign(std::string(key), std::move(stored));
+    }
+  }
+
+  // tx_simulator.go checkWritePrecondition.
+  void check_write() {
+    if (pvt_queries_performed_) {
+      throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                        "txid [" + tx_id_ +
+                            "]: unsuppored transaction. Transaction has already performed queries "
+                            "on pvt data. Writes are not allowed");
+    }
+    if (paginated_queries_performed_) {
+      throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                        "txid [" + tx_id_ +
+                            "]: unsuppored transaction. Transaction has already performed a "
+                            "paginated query. Writes are not allowed");
+    }
+    write_performed_ = true;
+  }
+
+  static std::vector<kv_read> deduplicated(std::vector<kv_read> reads) {
+    // Under the shared lock every read of one key saw the same version: keep the first.
+    std::stable_sort(reads.begin(), reads.end(),
+                     [](const kv_read& a, const kv_read& b) { return a.key < b.key; });
+    reads.erase(std::unique(reads.begin(), reads.end(),
+                            [](const kv_read& a, const kv_read& b) { return a.key == b.key; }),
+                reads.end());
+    return reads;
+  }
+
+  testing::channel& channel_;
+  std::shared_lock<std::shared_mutex> lock_;
+  std::string tx_id_;
+  simulation_options options_;
+  std::map<std::string, pending_ns, std::less<>> namespaces_;
+  std::string_view last_ns_name_;
+  pending_ns* last_ns_ = nullptr;
+  bool write_performed_ = false;
+  bool paginated_queries_performed_ = false;
+  bool pvt_queries_performed_ = false;
+  bool finished_ = false;
+};
+
+// Rows of committed state, read lazily under the simulation's lock. For public state it
+// records what it returned as a range_query_info when closed.
+class simulation::range_cursor : public host::kv_cursor {
+ public:
+  using iterator = key_space::sorted_keys::const_iterator;
+
+  range_cursor(iterator first, iterator last, int32_t limit, bool paginated,
+               std::vector<range_query_info>* ranges, std::string start_key, std::string end_key)
+      : row_(first),
+        last_(last),
+        limit_(limit),
+        paginated_(paginated),
+        ranges_(ranges),
+        start_key_(std::move(start_key)),
+        end_key_(std::move(end_key)) {}
+
+  ~range_cursor() override {
+    if (ranges_ == nullptr) return;
+    const bool exhausted = row_ == last_;
+    // Nothing seen and more to see: the plugin observed nothing, so nothing can conflict.
+    if (!exhausted && reads_.empty()) return;
+    range_query_info info;
+    info.start_key = std::move(start_key_);
+    info.itr_exhausted = exhausted;
+    info.end_key = exhausted ? std::move(end_key_) : reads_.back().key;
+    info.reads = std::move(reads_);
+    ranges_->push_back(std::move(info));
+  }
+
+  std::optional<host::kv_view> next() override {
+    if (row_ == last_ || fetched_ == limit_) return std::nullopt;
+    const host::kv_view view{row_->first, row_->second.value};
+    if (ranges_ != nullptr) reads_.push_back(kv_read{row_->first, row_->second.version});
+    ++row_;
+    ++fetched_;
+    return view;
+  }
+
+  int32_t fetched_records_count() const override { return fetched_; }
+
+  // stateleveldb.go GetBookmarkAndClose: the key after the page, "" when there is none.
+  std::string_view bookmark() const override {
+    if (!paginated_ || row_ == last_ || fetched_ < limit_) return {};
+    return row_->first;
+  }
+
+ private:
+  iterator row_;
+  iterator last_;
+  int32_t limit_;
+  int32_t fetched_ = 0;
+  bool paginated_;
+  std::vector<range_query_info>* ranges_;
+  std::string start_key_;
+  std::string end_key_;
+  std::vector<kv_read> reads_;
+};
+
+// Compatibility mode only: committed rows merged with the transaction's own writes, copied.
+class simulation::merged_cursor : public host::kv_cursor {
+ public:
+  explicit merged_cursor(std::vector<std::pair<std::string, std::string>> rows)
+      : rows_(std::move(rows)) {}
+  std::optional<host::kv_view> next() override {
+    if (next_ == rows_.size()) return std::nullopt;
+    const auto& row = rows_[next_++];
+    return host::kv_view{row.first, row.second};
+  }
+  int32_t fetched_records_count() const override { return static_cast<int32_t>(next_); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> rows_;
+  std::size_t next_ = 0;
+};
+
+class simulation::history_cursor : public host::history_cursor {
+ public:
+  history_cursor(const testing::channel& on, const std::vector<channel::history_entry>* entries)
+      : channel_(on), entries_(entries), next_(entries != nullptr ? entries->size() : 0) {}
+
+  std::optional<host::modification_view> next() override {
+    if (next_ == 0) return std::nullopt;
+    const channel::history_entry& entry = (*entries_)[--next_];
+    const transaction_record& tx = channel_.blocks_[entry.block].transactions[entry.tx];
+    const kv_write& write = *channel_.write_at(entry);
+    return host::modification_view{tx.tx_id, write.is_delete ? std::string_view() : write.value,
+                                   tx.timestamp, write.is_delete};
+  }
+
+ private:
+  const testing::channel& channel_;
+  const std::vector<channel::history_entry>* entries_;
+  std::size_t next_;
+};
+
+inline std::unique_ptr<host::kv_cursor> simulation::range(
+    std::string_view ns, std::string_view collection, std::string_view start_key,
+    std::string_view end_key, int32_t page_size, std::string_view bookmark) {
+  if (page_size < 0) {
+    throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                      "page size must not be negative, got " + std::to_string(page_size));
+  }
+  const bool paginated = page_size != 0 || !bookmark.empty();  // isMetadataSetForPagination
+  const bool is_private = !collection.empty();
+  if (is_private) {
+    if (paginated) {
+      throw host::error(SCC_STATUS_UNSUPPORTED,
+                        "paginated queries are not supported on private data collections");
+    }
+    // tx_simulator.go checkBeforePvtdataQueries.
+    if (write_performed_) {
+      throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                        "txid [" + tx_id_ +
+                            "]: unsuppored transaction. Queries on pvt data is supported only in "
+                            "a read-only transaction");
+    }
+    pvt_queries_performed_ = true;
+  } else if (paginated) {
+    // tx_simulator.go checkBeforePaginatedQueries.
+    if (write_performed_) {
+      throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                        "txid [" + tx_id_ +
+                            "]: unsuppored transaction. Paginated queries are supported only in a "
+                            "read-only transaction");
+    }
+    paginated_queries_performed_ = true;
+  }
+
+  const int32_t total_limit = channel_.options().total_query_limit;
+  const int32_t limit = page_size > 0 ? std::min(page_size, total_limit) : total_limit;
+  // A non-empty bookmark replaces the start key and is inclusive.
+  const std::string_view start = bookmark.empty() ? start_key : bookmark;
+  const key_space* committed =
+      is_private ? channel_.collection_space(ns, collection) : channel_.public_space(ns);
+  static const key_space::sorted_keys nothing;
+  const auto& keys = committed != nullptr ? committed->sorted() : nothing;
+  const auto first = keys.lower_bound(start);
+  const auto last = end_key.empty()    ? keys.end()
+                    : end_key <= start ? first
+                                       : keys.lower_bound(end_key);
+
+  if (options_.read_your_writes) {
+    // Committed rows overlaid with this transaction's writes in the range, deletes removed.
+    const pending_space& own =
+        is_private ? space_of(ns).collection(collection) : space_of(ns).state;
+    std::map<std::string, std::string, std::less<>> merged;
+    for (auto row = first; row != last; ++row) merged.emplace(row->first, row->second.value);
+    for (auto write = own.writes.lower_bound(start); write != own.writes.end(); ++write) {
+      if (!end_key.empty() && write->first >= end_key) break;
+      if (write->second) {
+        merged.insert_or_assign(write->first, *write->second);
+      } else {
+        merged.erase(write->first);
+      }
+    }
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (auto& row : merged) {
+      if (static_cast<int32_t>(rows.size()) == limit) break;
+      rows.emplace_back(row.first, std::move(row.second));
+    }
+    return std::make_unique<merged_cursor>(std::move(rows));
+  }
+  std::vector<range_query_info>* ranges = is_private ? nullptr : &space_of(ns).ranges;
+  return std::make_unique<range_cursor>(first, last, limit, paginated, ranges, std::string(start),
+                                        std::string(end_key));
+}
+
+inline std::unique_ptr<host::history_cursor> simulation::history(std::string_view ns,
+                                                                 std::string_view key) {
+  space_of(ns);  // fails after finish()
+  const auto found = channel_.history_.find(channel::history_key(ns, key));
+  return std::make_unique<history_cursor>(
+      channel_, found == channel_.history_.end() ? nullptr : &found->second);
+}
+
+inline tx_rwset simulation::finish() {
+  tx_rwset out;
+  if (finished_) return out;
+  finished_ = true;
+  const auto to_writes = [](std::map<std::string, std::optional<std::string>, std::less<>>& from) {
+    std::vector<kv_write> writes;
+    writes.reserve(from.size());
+    for (auto& [key, value] : from) {
+      writes.push_back(value ? kv_write{key, std::move(*value), false} : kv_write{key, {}, true});
+    }
+    return writes;
+  };
+  const auto to_metadata = [](std::map<std::string, std::string, std::less<>>& from) {
+    std::vector<kv_metadata_write> writes;
+    for (auto& [key, policy] : from) writes.push_back(kv_metadata_write{key, std::move(policy)});
+    return writes;
+  };
+  for (auto& [name, pending] : namespaces_) {
+    ns_rwset ns;
+    ns.ns = name;
+    ns.reads = deduplicated(std::move(pending.state.reads));
+    ns.range_queries = std::move(pending.ranges);
+    ns.writes = to_writes(pending.state.writes);
+    ns.metadata_writes = to_metadata(pending.state.metadata_writes);
+    for (auto& [collection_name, space] : pending.collections) {
+      collection_rwset collection;
+      collection.collection = collection_name;
+      collection.reads = deduplicated(std::move(space.reads));
+      collection.writes = to_writes(space.writes);
+      collection.metadata_writes = to_metadata(space.metadata_writes);
+      collection.purges.assign(space.purges.begin(), space.purges.end());
+      ns.collections.push_back(std::move(collection));
+    }
+    out.namespaces.push_back(std::move(ns));
+  }
+  namespaces_.clear();
+  last_ns_ = nullptr;
+  lock_.unlock();
+  return out;
+}
+
+}  // namespace scc::testing
+
+#endif  // SCC_TESTING_SIMULATION_HPP
