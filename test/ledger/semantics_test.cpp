@@ -619,6 +619,16 @@ TEST_CASE_FIXTURE(fixture, "a transaction id already on the ledger is DUPLICATE_
   };
   CHECK(invoke(write, context).committed());
   CHECK(invoke(write, context).code == validation_code::duplicate_txid);
+
+  plugin::body = write;
+  scc::testing::tx_options twice;
+  twice.tx_id = "same-block-id";
+  std::vector<scc::testing::endorsement> block;
+  block.push_back(h.endorse("cc", {"fn"}, twice));
+  block.push_back(h.endorse("cc", {"fn"}, twice));
+  const auto results = h.commit_block(std::move(block));
+  CHECK(results[0].committed());
+  CHECK(results[1].code == validation_code::duplicate_txid);
 }
 
 TEST_CASE_FIXTURE(fixture, "init runs like Fabric 1.x's deploy: its writes are never committed") {

@@ -89,12 +89,14 @@ class channel {
  private:
   friend class simulation;
 
-  // Where a key's write lives: the block's rwset holds the value, so history costs no copy.
+  // One write of a key. The block's rwset holds the value, so history costs no copy; entries
+  // of one key are chained newest first from versioned_value::history_head.
   struct history_entry {
     uint64_t block;
     uint32_t tx;
     uint32_t ns_index;
     uint32_t write_index;
+    uint32_t previous;
   };
   // Keys written by the valid transactions validated so far in the block being committed,
   // per key space.
@@ -105,9 +107,6 @@ class channel {
     id.push_back('\0');
     id.append(collection);
     return id;
-  }
-  static std::string history_key(std::string_view ns, std::string_view key) {
-    return private_space(ns, key);
   }
 
   const key_space* public_space(std::string_view ns) const {
@@ -136,7 +135,7 @@ class channel {
   block_sink sink_;
   std::map<std::string, key_space, std::less<>> public_;
   std::map<std::string, key_space, std::less<>> private_;  // by private_space(ns, collection)
-  std::unordered_map<std::string, std::vector<history_entry>> history_;
+  std::vector<history_entry> history_;
   std::unordered_map<std::string, std::pair<uint64_t, uint32_t>> tx_index_;
   std::vector<block> blocks_;
 };
@@ -208,9 +207,11 @@ inline bool channel::range_unchanged(const key_space* space,
   std::size_t index = 0;
   if (space != nullptr) {
     for (auto row = space->sorted().lower_bound(range.start_key);
-         row != space->sorted().end() && within(row->first); ++row, ++index) {
-      if (index >= range.reads.size() || range.reads[index].key != row->first ||
-          range.reads[index].version != std::optional<version>(row->second.version)) {
+         row != space->sorted().end() && within(row->first); ++row) {
+      if (row->second.deleted) continue;
+      ++index;
+      if (index > range.reads.size() || range.reads[index - 1].key != row->first ||
+          range.reads[index - 1].version != std::optional<version>(row->second.version)) {
         return false;
       }
     }
@@ -282,12 +283,15 @@ inline block_result channel::commit(std::vector<endorsement> transactions) {
   block_result result{next.number, {}};
   block_updates updates;
   std::set<std::string> ids_in_block;
-  for (endorsement& tx : transactions) {
+  for (std::size_t i = 0; i < transactions.size(); ++i) {
+    endorsement& tx = transactions[i];
+    const bool last = i + 1 == transactions.size();
     validation_code code = validate(tx, updates);
-    if (code == validation_code::valid && !ids_in_block.insert(tx.tx_id).second) {
-      code = validation_code::duplicate_txid;
-    }
-    if (code == validation_code::valid) note_updates(tx.rwset, updates);
+    const bool repeated_in_block =
+        last ? ids_in_block.count(tx.tx_id) != 0 : !ids_in_block.insert(tx.tx_id).second;
+    if (code == validation_code::valid && repeated_in_block) code = validation_code::duplicate_txid;
+    // Only later transactions of the block look at what this one wrote.
+    if (code == validation_code::valid && !last) note_updates(tx.rwset, updates);
     result.codes.push_back(code);
     next.transactions.push_back(transaction_record{std::move(tx.tx_id), std::move(tx.chaincode),
                                                    tx.timestamp, code, std::move(tx.rwset),
@@ -325,13 +329,15 @@ inline void channel::apply(const block& committed) {
       key_space& space = public_[ns.ns];
       for (uint32_t write_index = 0; write_index < ns.writes.size(); ++write_index) {
         const kv_write& write = ns.writes[write_index];
+        versioned_value& entry = space.slot(write.key);
         if (write.is_delete) {
-          space.erase(write.key);
+          space.erase(entry);
         } else {
-          space.put(write.key, write.value, at);
+          space.put(entry, write.value, at);
         }
-        history_[history_key(ns.ns, write.key)].push_back(
-            history_entry{committed.number, tx_number, ns_index, write_index});
+        history_.push_back(
+            history_entry{committed.number, tx_number, ns_index, write_index, entry.history_head});
+        entry.history_head = static_cast<uint32_t>(history_.size() - 1);
       }
       for (const kv_metadata_write& write : ns.metadata_writes) {
         space.set_validation_parameter(write.key, write.validation_parameter, at);
@@ -339,16 +345,17 @@ inline void channel::apply(const block& committed) {
       for (const collection_rwset& collection : ns.collections) {
         key_space& private_keys = private_[private_space(ns.ns, collection.collection)];
         for (const kv_write& write : collection.writes) {
+          versioned_value& entry = private_keys.slot(write.key);
           if (write.is_delete) {
-            private_keys.erase(write.key);
+            private_keys.erase(entry);
           } else {
-            private_keys.put(write.key, write.value, at);
+            private_keys.put(entry, write.value, at);
           }
         }
         for (const kv_metadata_write& write : collection.metadata_writes) {
           private_keys.set_validation_parameter(write.key, write.validation_parameter, at);
         }
-        for (const std::string& key : collection.purges) private_keys.erase(key);
+        for (const std::string& key : collection.purges) private_keys.erase(private_keys.slot(key));
       }
     }
   }
@@ -395,9 +402,11 @@ inline std::vector<scc::key_modification> channel::history(std::string_view ns,
                                                            std::string_view key) const {
   const std::shared_lock<std::shared_mutex> lock(mutex_);
   std::vector<scc::key_modification> out;
-  const auto found = history_.find(history_key(ns, key));
-  if (found == history_.end()) return out;
-  for (auto entry = found->second.rbegin(); entry != found->second.rend(); ++entry) {
+  const key_space* space = public_space(ns);
+  const versioned_value* found = space != nullptr ? space->slot_if_any(key) : nullptr;
+  for (uint32_t at = found != nullptr ? found->history_head : no_history; at != no_history;
+       at = history_[at].previous) {
+    const history_entry* entry = &history_[at];
     const transaction_record& tx = blocks_[entry->block].transactions[entry->tx];
     const kv_write& write = *write_at(*entry);
     out.push_back(scc::key_modification{tx.tx_id, write.is_delete ? std::string() : write.value,

@@ -241,7 +241,9 @@ class simulation::range_cursor : public host::kv_cursor {
         paginated_(paginated),
         ranges_(ranges),
         start_key_(std::move(start_key)),
-        end_key_(std::move(end_key)) {}
+        end_key_(std::move(end_key)) {
+    skip_deleted();
+  }
 
   ~range_cursor() override {
     if (ranges_ == nullptr) return;
@@ -261,6 +263,7 @@ class simulation::range_cursor : public host::kv_cursor {
     const host::kv_view view{row_->first, row_->second.value};
     if (ranges_ != nullptr) reads_.push_back(kv_read{row_->first, row_->second.version});
     ++row_;
+    skip_deleted();
     ++fetched_;
     return view;
   }
@@ -283,6 +286,10 @@ class simulation::range_cursor : public host::kv_cursor {
   std::string start_key_;
   std::string end_key_;
   std::vector<kv_read> reads_;
+
+  void skip_deleted() {
+    while (row_ != last_ && row_->second.deleted) ++row_;
+  }
 };
 
 // Compatibility mode only: committed rows merged with the transaction's own writes, copied.
@@ -304,12 +311,12 @@ class simulation::merged_cursor : public host::kv_cursor {
 
 class simulation::history_cursor : public host::history_cursor {
  public:
-  history_cursor(const testing::channel& on, const std::vector<channel::history_entry>* entries)
-      : channel_(on), entries_(entries), next_(entries != nullptr ? entries->size() : 0) {}
+  history_cursor(const testing::channel& on, uint32_t newest) : channel_(on), next_(newest) {}
 
   std::optional<host::modification_view> next() override {
-    if (next_ == 0) return std::nullopt;
-    const channel::history_entry& entry = (*entries_)[--next_];
+    if (next_ == no_history) return std::nullopt;
+    const channel::history_entry& entry = channel_.history_[next_];
+    next_ = entry.previous;
     const transaction_record& tx = channel_.blocks_[entry.block].transactions[entry.tx];
     const kv_write& write = *channel_.write_at(entry);
     return host::modification_view{tx.tx_id, write.is_delete ? std::string_view() : write.value,
@@ -318,8 +325,7 @@ class simulation::history_cursor : public host::history_cursor {
 
  private:
   const testing::channel& channel_;
-  const std::vector<channel::history_entry>* entries_;
-  std::size_t next_;
+  uint32_t next_;
 };
 
 inline std::unique_ptr<host::kv_cursor> simulation::range(
@@ -373,7 +379,9 @@ inline std::unique_ptr<host::kv_cursor> simulation::range(
     const pending_space& own =
         is_private ? space_of(ns).collection(collection) : space_of(ns).state;
     std::map<std::string, std::string, std::less<>> merged;
-    for (auto row = first; row != last; ++row) merged.emplace(row->first, row->second.value);
+    for (auto row = first; row != last; ++row) {
+      if (!row->second.deleted) merged.emplace(row->first, row->second.value);
+    }
     for (auto write = own.writes.lower_bound(start); write != own.writes.end(); ++write) {
       if (!end_key.empty() && write->first >= end_key) break;
       if (write->second) {
@@ -397,9 +405,10 @@ inline std::unique_ptr<host::kv_cursor> simulation::range(
 inline std::unique_ptr<host::history_cursor> simulation::history(std::string_view ns,
                                                                  std::string_view key) {
   space_of(ns);  // fails after finish()
-  const auto found = channel_.history_.find(channel::history_key(ns, key));
-  return std::make_unique<history_cursor>(
-      channel_, found == channel_.history_.end() ? nullptr : &found->second);
+  const key_space* space = channel_.public_space(ns);
+  const versioned_value* found = space != nullptr ? space->slot_if_any(key) : nullptr;
+  return std::make_unique<history_cursor>(channel_,
+                                          found != nullptr ? found->history_head : no_history);
 }
 
 inline tx_rwset simulation::finish() {

@@ -2,88 +2,155 @@
 #ifndef SCC_TESTING_WORLD_STATE_HPP
 #define SCC_TESTING_WORLD_STATE_HPP
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "scc/testing/rwset.hpp"
 
 namespace scc::testing {
 
+inline constexpr uint32_t no_history = UINT32_MAX;
+
 struct versioned_value {
   std::string value;
   testing::version version;
+  // The newest history entry of the key (an index into its channel's history), kept on the
+  // entry itself so that recording history costs no lookup of its own.
+  uint32_t history_head = no_history;
+  // A deleted key stays as a tombstone: its history outlives it, and the index never shrinks.
+  bool deleted = false;
 };
 
-// Keys in byte order (LevelDB's order, which range queries follow) with a hash index beside
-// them, so that a point read costs O(1) and a range of k keys O(log n + k).
+// Keys in byte order (LevelDB's order, which range queries follow) with an open-addressing
+// hash index beside them, so that a point read costs O(1) and a range of k keys O(log n + k).
+// Iterating sorted() yields tombstones too: skip entries whose value is deleted.
 class key_space {
  public:
   using sorted_keys = std::map<std::string, versioned_value, std::less<>>;
+  using entry = sorted_keys::value_type;
 
   key_space() = default;
-  // The index holds views of the map's keys: copying would leave them dangling.
+  // The index points into the map's nodes: copying would leave it pointing into another map.
   key_space(const key_space&) = delete;
   key_space& operator=(const key_space&) = delete;
   key_space(key_space&&) = default;
   key_space& operator=(key_space&&) = default;
 
+  // The live value of key, or nullptr when it is absent or deleted.
   const versioned_value* find(std::string_view key) const {
-    const auto found = index_.find(key);
-    return found == index_.end() ? nullptr : found->second;
+    const entry* found = lookup(key, hash_of(key));
+    return found == nullptr || found->second.deleted ? nullptr : &found->second;
   }
 
-  void put(std::string_view key, std::string value, testing::version at) {
-    if (const auto found = index_.find(key); found != index_.end()) {
-      found->second->value = std::move(value);
-      found->second->version = at;
-      return;
-    }
+  // The entry of key, tombstones included, creating a tombstone if there is none.
+  versioned_value& slot(std::string_view key) {
+    const std::size_t hash = hash_of(key);
+    if (entry* found = lookup(key, hash)) return found->second;
     // Keys often arrive in ascending order (bulk loads, sorted write sets): append in O(1).
     const auto hint =
         sorted_.empty() || sorted_.rbegin()->first < key ? sorted_.end() : sorted_.lower_bound(key);
-    const auto added =
-        sorted_.emplace_hint(hint, std::string(key), versioned_value{std::move(value), at});
-    index_.emplace(std::string_view(added->first), &added->second);
+    versioned_value tombstone;
+    tombstone.deleted = true;
+    entry& added = *sorted_.emplace_hint(hint, std::string(key), std::move(tombstone));
+    insert_index(&added, hash);
+    return added.second;
+  }
+  const versioned_value* slot_if_any(std::string_view key) const {
+    const entry* found = lookup(key, hash_of(key));
+    return found == nullptr ? nullptr : &found->second;
   }
 
-  void erase(std::string_view key) {
-    const auto found = index_.find(key);
-    if (found == index_.end()) return;
-    index_.erase(found);
-    sorted_.erase(sorted_.find(key));
-    validation_parameters_.erase(std::string(key));
+  void put(versioned_value& at, std::string value, testing::version written) {
+    if (at.deleted) ++live_;
+    at.value = std::move(value);
+    at.version = written;
+    at.deleted = false;
+  }
+  void erase(versioned_value& at) {
+    if (!at.deleted) --live_;
+    at.deleted = true;
+    std::string().swap(at.value);
+    validation_parameters_.erase(&at);
   }
 
   // Sets or (with an empty policy) removes a present key's endorsement policy. Like Fabric,
   // the key gets a new version; metadata of an absent key is dropped.
   void set_validation_parameter(std::string_view key, std::string policy, testing::version at) {
-    const auto found = index_.find(key);
-    if (found == index_.end()) return;
-    found->second->version = at;
+    entry* found = lookup(key, hash_of(key));
+    if (found == nullptr || found->second.deleted) return;
+    found->second.version = at;
     if (policy.empty()) {
-      validation_parameters_.erase(std::string(key));
+      validation_parameters_.erase(&found->second);
     } else {
-      validation_parameters_.insert_or_assign(std::string(key), std::move(policy));
+      validation_parameters_.insert_or_assign(&found->second, std::move(policy));
     }
   }
 
   const std::string* validation_parameter(std::string_view key) const {
-    const auto found = validation_parameters_.find(std::string(key));
+    const versioned_value* live = find(key);
+    if (live == nullptr) return nullptr;
+    const auto found = validation_parameters_.find(live);
     return found == validation_parameters_.end() ? nullptr : &found->second;
   }
 
   const sorted_keys& sorted() const noexcept { return sorted_; }
-  std::size_t size() const noexcept { return sorted_.size(); }
+  // Live keys.
+  std::size_t size() const noexcept { return live_; }
 
  private:
+  struct index_slot {
+    std::size_t hash;
+    entry* item;  // nullptr: empty
+  };
+
+  static std::size_t hash_of(std::string_view key) noexcept {
+    return std::hash<std::string_view>{}(key);
+  }
+
+  entry* lookup(std::string_view key, std::size_t hash) const {
+    if (index_.empty()) return nullptr;
+    const std::size_t mask = index_.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+      const index_slot& candidate = index_[at];
+      if (candidate.item == nullptr) return nullptr;
+      if (candidate.hash == hash && candidate.item->first == key) return candidate.item;
+    }
+  }
+
+  void insert_index(entry* item, std::size_t hash) {
+    // Keep the load at most 1/2, so probes stay short.
+    if ((indexed_ + 1) * 2 > index_.size()) grow();
+    place(index_, item, hash);
+    ++indexed_;
+  }
+
+  static void place(std::vector<index_slot>& slots, entry* item, std::size_t hash) {
+    const std::size_t mask = slots.size() - 1;
+    std::size_t at = hash & mask;
+    while (slots[at].item != nullptr) at = (at + 1) & mask;
+    slots[at] = index_slot{hash, item};
+  }
+
+  void grow() {
+    std::vector<index_slot> bigger(index_.empty() ? 16 : index_.size() * 2, index_slot{0, nullptr});
+    for (const index_slot& old : index_) {
+      if (old.item != nullptr) place(bigger, old.item, old.hash);
+    }
+    index_.swap(bigger);
+  }
+
   sorted_keys sorted_;
-  std::unordered_map<std::string_view, versioned_value*> index_;
+  std::vector<index_slot> index_;
+  std::size_t indexed_ = 0;
+  std::size_t live_ = 0;
   // Rare, so kept apart from the values instead of costing every key a field.
-  std::unordered_map<std::string, std::string> validation_parameters_;
+  std::unordered_map<const versioned_value*, std::string> validation_parameters_;
 };
 
 }  // namespace scc::testing
