@@ -113,7 +113,7 @@ TEST_CASE_FIXTURE(fixture, "rule 1: missing key is nullopt, empty value deletes,
   CHECK(h.state("cc", "gone") == std::nullopt);
   CHECK(h.state("cc", "k") == std::optional<std::string>("last"));
   // The write set holds one entry per key, the delete as a delete.
-  const auto* ns = result.rwset.find("cc");
+  const auto* ns = result.rwset->find("cc");
   REQUIRE(ns != nullptr);
   REQUIRE(ns->writes.size() == 2);
   CHECK(ns->writes[0].key == "gone");
@@ -127,7 +127,8 @@ TEST_CASE_FIXTURE(fixture, "rule 1: missing key is nullopt, empty value deletes,
 
 // fabric core/ledger/kvledger/txmgmt/txmgr/query_executor.go: reads go to the committed
 // versioned DB; docs/source/readwrite.rst "Read-your-writes semantics are not supported".
-TEST_CASE_FIXTURE(fixture, "rule 2: no read-your-writes, for keys, ranges, composite keys and private data") {
+TEST_CASE_FIXTURE(
+    fixture, "rule 2: no read-your-writes, for keys, ranges, composite keys and private data") {
   seed({{"a", "committed"}});
   const std::string composite = scc::create_composite_key("asset", {"alice", "1"});
   const auto result = invoke([&](scc::stub& stub) {
@@ -190,7 +191,9 @@ TEST_CASE_FIXTURE(fixture, "rule 3: ranges are [start, end) in byte order with F
 
 // fabric-chaincode-go shim/stub.go CreateCompositeKey / SplitCompositeKey /
 // GetStateByPartialCompositeKey; vectors from fabric-shim 2.5.8 (test/data/composite-keys.json).
-TEST_CASE_FIXTURE(fixture, "rule 4: composite keys are Fabric's bytes; partial keys cover [prefix, prefix+U+10FFFF)") {
+TEST_CASE_FIXTURE(
+    fixture,
+    "rule 4: composite keys are Fabric's bytes; partial keys cover [prefix, prefix+U+10FFFF)") {
   std::ifstream file(SCC_TEST_DATA_DIR "/composite-keys.json");
   REQUIRE(file.good());
   const auto vectors = nlohmann::json::parse(file);
@@ -206,8 +209,8 @@ TEST_CASE_FIXTURE(fixture, "rule 4: composite keys are Fabric's bytes; partial k
       return scc::success();
     });
     REQUIRE(written.committed());
-    REQUIRE(written.rwset.find("cc")->writes.size() == 1);
-    CHECK(written.rwset.find("cc")->writes[0].key == expected_key);
+    REQUIRE(written.rwset->find("cc")->writes.size() == 1);
+    CHECK(written.rwset->find("cc")->writes[0].key == expected_key);
     ++checked;
   }
   CHECK(checked >= 5);
@@ -218,7 +221,7 @@ TEST_CASE_FIXTURE(fixture, "rule 4: composite keys are Fabric's bytes; partial k
                                                       vector.at("attributes").get<keys>()));
       return scc::success();
     });
-    const auto& ranges = ranged.rwset.find("cc")->range_queries;
+    const auto& ranges = ranged.rwset->find("cc")->range_queries;
     REQUIRE(ranges.size() == 1);
     CHECK(ranges[0].start_key == from_hex(vector.at("start_hex").get<std::string>()));
     CHECK(ranges[0].end_key == from_hex(vector.at("end_hex").get<std::string>()));
@@ -244,17 +247,20 @@ TEST_CASE_FIXTURE(fixture, "rule 4: composite keys are Fabric's bytes; partial k
   CHECK(failure_of([](scc::stub& stub) {
           stub.create_composite_key("asset", {std::string("a\0b", 3)});
         }).find("U+0000 and U+10FFFF are not allowed") != std::string::npos);
-  CHECK(failure_of([](scc::stub& stub) { stub.create_composite_key("asset", {"\xf4\x8f\xbf\xbf"}); })
-            .find("U+0000 and U+10FFFF are not allowed") != std::string::npos);
+  CHECK(failure_of([](scc::stub& stub) {
+          stub.create_composite_key("asset", {"\xf4\x8f\xbf\xbf"});
+        }).find("U+0000 and U+10FFFF are not allowed") != std::string::npos);
   CHECK(failure_of([](scc::stub& stub) { stub.create_composite_key("asset", {"\xc3"}); }) ==
         "not a valid utf8 string: [c3]");
-  CHECK(failure_of([](scc::stub& stub) { stub.split_composite_key("plain"); })
-            .rfind("not a composite key", 0) == 0);
+  CHECK(failure_of([](scc::stub& stub) {
+          stub.split_composite_key("plain");
+        }).rfind("not a composite key", 0) == 0);
 }
 
 // fabric core/ledger/kvledger/txmgmt/statedb/stateleveldb/stateleveldb.go GetBookmarkAndClose;
 // txmgr/tx_simulator.go checkBeforePaginatedQueries / checkPaginatedQueryPerformed.
-TEST_CASE_FIXTURE(fixture, "rule 5: pagination bookmarks the next key and needs a read-only transaction") {
+TEST_CASE_FIXTURE(fixture,
+                  "rule 5: pagination bookmarks the next key and needs a read-only transaction") {
   seed({{"k1", "1"}, {"k2", "2"}, {"k3", "3"}, {"k4", "4"}, {"k5", "5"}});
   query([](scc::stub& stub) {
     const scc::page first = stub.get_state_by_range_with_pagination("k1", "", 2, "");
@@ -299,7 +305,8 @@ TEST_CASE_FIXTURE(fixture, "rule 5: pagination bookmarks the next key and needs 
 
 // fabric core/ledger/kvledger/history: KeyModification{tx_id, value, timestamp, is_delete},
 // newest first since v2.0 (FAB-16303); only valid transactions are indexed.
-TEST_CASE_FIXTURE(fixture, "rule 6: history is newest first, with tx id, value, timestamp and deletes") {
+TEST_CASE_FIXTURE(fixture,
+                  "rule 6: history is newest first, with tx id, value, timestamp and deletes") {
   const auto first = invoke([](scc::stub& stub) {
     stub.put_state("k", "v1");
     return scc::success();
@@ -345,7 +352,8 @@ TEST_CASE_FIXTURE(fixture, "rule 6: history is newest first, with tx id, value, 
 
 // fabric-chaincode-go shim/stub.go SetEvent (one chaincodeEvent field, overwritten; "event
 // name can not be empty string"); fabric core/chaincode: only the outermost event is kept.
-TEST_CASE_FIXTURE(fixture, "rule 7: one event per transaction, the last wins, a callee's is dropped") {
+TEST_CASE_FIXTURE(fixture,
+                  "rule 7: one event per transaction, the last wins, a callee's is dropped") {
   h.install<callee>("other");
   callee::body = [](scc::stub& stub) {
     stub.set_event("callee-event", "c");
@@ -389,7 +397,9 @@ TEST_CASE_FIXTURE(fixture, "rule 8: a response with status >= 400 discards write
 
 // fabric-chaincode-go shim/stub.go (collection must not be empty); peer handler (no private
 // data in Init); GetPrivateDataHash = SHA-256; tx_simulator.go checkBeforePvtdataQueries.
-TEST_CASE_FIXTURE(fixture, "rule 9: private data needs a collection, hashes with SHA-256, purges, stays out of init") {
+TEST_CASE_FIXTURE(
+    fixture,
+    "rule 9: private data needs a collection, hashes with SHA-256, purges, stays out of init") {
   const auto put = invoke([](scc::stub& stub) {
     stub.put_private_data("secrets", "p", "abc");
     stub.put_private_data("secrets", "q", "x");
@@ -449,7 +459,8 @@ TEST_CASE_FIXTURE(fixture, "rule 9: private data needs a collection, hashes with
 
 // fabric core/chaincode/handler.go HandleInvokeChaincode (same channel: the caller's
 // simulator; other channel: a fresh one, discarded) and checkACL (invokableCC2CC).
-TEST_CASE_FIXTURE(fixture, "rule 10: cc2cc shares the caller's rwset on one channel, is a query on another") {
+TEST_CASE_FIXTURE(
+    fixture, "rule 10: cc2cc shares the caller's rwset on one channel, is a query on another") {
   h.install<callee>("other");
   callee::body = [](scc::stub& stub) {
     stub.put_state("written-by-callee", stub.get_channel_id());
@@ -462,7 +473,7 @@ TEST_CASE_FIXTURE(fixture, "rule 10: cc2cc shares the caller's rwset on one chan
     return scc::success();
   });
   REQUIRE(same.committed());
-  CHECK(same.rwset.find("other") != nullptr);
+  CHECK(same.rwset->find("other") != nullptr);
   CHECK(h.state("other", "written-by-callee") == std::optional<std::string>("testchannel"));
   CHECK(h.state("cc", "written-by-callee") == std::nullopt);
 
@@ -471,7 +482,7 @@ TEST_CASE_FIXTURE(fixture, "rule 10: cc2cc shares the caller's rwset on one chan
     return scc::success();
   });
   REQUIRE(other_channel.committed());
-  CHECK(other_channel.rwset.find("other") == nullptr);
+  CHECK(other_channel.rwset->find("other") == nullptr);
   CHECK(h.channel("elsewhere").state("other", "written-by-callee") == std::nullopt);
   CHECK(h.channel("elsewhere").height() == 1);
 
@@ -709,10 +720,12 @@ TEST_CASE("simulations and commits may run on many threads; conflicts have no ef
     std::vector<scc::testing::endorsement> seed(1);
     seed[0].channel = "ch";
     seed[0].tx_id = "seed";
-    seed[0].rwset.namespaces.push_back({"mover", {}, {}, {}, {}, {}});
+    scc::testing::tx_rwset accounts;
+    accounts.namespaces.push_back({"mover", {}, {}, {}, {}, {}});
     for (int i = 0; i < 8; ++i) {
-      seed[0].rwset.namespaces[0].writes.push_back({"acct" + std::to_string(i), "100", false});
+      accounts.namespaces[0].writes.push_back({"acct" + std::to_string(i), "100", false});
     }
+    seed[0].rwset = std::make_shared<const scc::testing::tx_rwset>(std::move(accounts));
     REQUIRE(channel.commit(std::move(seed)).codes[0] == validation_code::valid);
   }
   std::atomic<int> valid{0};
@@ -724,7 +737,8 @@ TEST_CASE("simulations and commits may run on many threads; conflicts have no ef
         scc::host::proposal proposal;
         proposal.channel_id = "ch";
         proposal.tx_id = "t" + std::to_string(t) + "-" + std::to_string(i);
-        proposal.args = {"acct" + std::to_string((t + i) % 8), "acct" + std::to_string((t + i + 3) % 8)};
+        proposal.args = {"acct" + std::to_string((t + i) % 8),
+                         "acct" + std::to_string((t + i + 3) % 8)};
         std::vector<scc::testing::endorsement> block;
         block.push_back(endorser.simulate(proposal, "mover", false));
         const auto code = channel.commit(std::move(block)).codes[0];
@@ -737,7 +751,8 @@ TEST_CASE("simulations and commits may run on many threads; conflicts have no ef
   CHECK(valid + conflicts == 400);
   CHECK(valid > 0);
   int total = 0;
-  for (int i = 0; i < 8; ++i) total += std::stoi(*channel.state("mover", "acct" + std::to_string(i)));
+  for (int i = 0; i < 8; ++i)
+    total += std::stoi(*channel.state("mover", "acct" + std::to_string(i)));
   CHECK(total == 800);
   CHECK(channel.height() == 2 + 400);
 }

@@ -3,6 +3,7 @@
 #define SCC_TESTING_BLOCK_HPP
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +25,8 @@ struct chaincode_event {
   }
 };
 
-// A simulated proposal, as the endorser returns it: ready to be ordered into a block.
+// A simulated proposal, as the endorser returns it: ready to be ordered into a block. The
+// read/write set is immutable from here on and shared with the block and the test's results.
 struct endorsement {
   std::string channel;
   std::string chaincode;
@@ -32,7 +34,7 @@ struct endorsement {
   scc::timestamp timestamp;
   scc::response response;
   std::optional<chaincode_event> event;
-  tx_rwset rwset;
+  std::shared_ptr<const tx_rwset> rwset = std::make_shared<const tx_rwset>();
 };
 
 // A transaction as a block holds it, with the code validation gave it. Invalid transactions
@@ -42,7 +44,7 @@ struct transaction_record {
   std::string chaincode;
   scc::timestamp timestamp;
   validation_code code = validation_code::not_validated;
-  tx_rwset rwset;
+  std::shared_ptr<const tx_rwset> rwset = std::make_shared<const tx_rwset>();
   std::optional<chaincode_event> event;
 };
 

@@ -243,7 +243,7 @@ inline endorsement endorser::simulate(host::proposal context, const std::string&
   chaincode_transaction tx(*this, run, chaincode, std::move(context), is_init, call_stack);
   out.response = is_init ? target->plugin->init(tx) : target->plugin->invoke(tx);
   out.event = std::move(tx.event());
-  out.rwset = run.finish();
+  out.rwset = std::make_shared<const tx_rwset>(run.finish());
   return out;
 }
 

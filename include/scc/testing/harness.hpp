@@ -58,7 +58,8 @@ struct tx_result {
   // response with status >= 400.
   validation_code code = validation_code::not_validated;
   std::optional<uint64_t> block_number;
-  tx_rwset rwset;
+  // What the transaction read and wrote; shared with the block that holds it.
+  std::shared_ptr<const tx_rwset> rwset;
 
   bool committed() const noexcept { return code == validation_code::valid; }
 };

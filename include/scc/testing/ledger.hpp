@@ -8,6 +8,7 @@
 #define SCC_TESTING_LEDGER_HPP
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -128,6 +129,13 @@ class channel {
   static void note_updates(const tx_rwset& rwset, block_updates& updates);
   void apply(const block& committed);
   const kv_write* write_at(const history_entry& entry) const;
+  const transaction_record* find_transaction(std::string_view tx_id) const {
+    const auto* found =
+        tx_index_.find(detail::hash_of(tx_id), [&](const std::pair<uint64_t, uint32_t>& at) {
+          return blocks_[at.first].transactions[at.second].tx_id == tx_id;
+        });
+    return found == nullptr ? nullptr : &blocks_[found->first].transactions[found->second];
+  }
 
   std::string name_;
   ledger_options options_;
@@ -136,8 +144,10 @@ class channel {
   std::map<std::string, key_space, std::less<>> public_;
   std::map<std::string, key_space, std::less<>> private_;  // by private_space(ns, collection)
   std::vector<history_entry> history_;
-  std::unordered_map<std::string, std::pair<uint64_t, uint32_t>> tx_index_;
-  std::vector<block> blocks_;
+  // (block, transaction) of every transaction id, valid or not.
+  detail::flat_index<std::pair<uint64_t, uint32_t>> tx_index_;
+  // A deque: committed blocks never move, so state and history can point into their rwsets.
+  std::deque<block> blocks_;
 };
 
 // All channels of one peer, created on first use.
@@ -233,12 +243,12 @@ inline validation_code channel::validate(const endorsement& tx,
     // No peer endorses a failed proposal, so it cannot satisfy any policy.
     return validation_code::endorsement_policy_failure;
   }
-  if (tx_index_.count(tx.tx_id) != 0) return validation_code::duplicate_txid;
+  if (find_transaction(tx.tx_id) != nullptr) return validation_code::duplicate_txid;
   const auto updated_in = [&updates](const std::string& space) {
     const auto found = updates.find(space);
     return found == updates.end() ? nullptr : &found->second;
   };
-  for (const ns_rwset& ns : tx.rwset.namespaces) {
+  for (const ns_rwset& ns : tx.rwset->namespaces) {
     if (!reads_unchanged(public_space(ns.ns), updated_in(ns.ns), ns.reads)) {
       return validation_code::mvcc_read_conflict;
     }
@@ -250,7 +260,7 @@ inline validation_code channel::validate(const endorsement& tx,
       }
     }
   }
-  for (const ns_rwset& ns : tx.rwset.namespaces) {
+  for (const ns_rwset& ns : tx.rwset->namespaces) {
     for (const range_query_info& range : ns.range_queries) {
       if (!range_unchanged(public_space(ns.ns), updated_in(ns.ns), range)) {
         return validation_code::phantom_read_conflict;
@@ -291,15 +301,15 @@ inline block_result channel::commit(std::vector<endorsement> transactions) {
         last ? ids_in_block.count(tx.tx_id) != 0 : !ids_in_block.insert(tx.tx_id).second;
     if (code == validation_code::valid && repeated_in_block) code = validation_code::duplicate_txid;
     // Only later transactions of the block look at what this one wrote.
-    if (code == validation_code::valid && !last) note_updates(tx.rwset, updates);
+    if (code == validation_code::valid && !last) note_updates(*tx.rwset, updates);
     result.codes.push_back(code);
     next.transactions.push_back(transaction_record{std::move(tx.tx_id), std::move(tx.chaincode),
-                                                   tx.timestamp, code, std::move(tx.rwset),
+                                                   tx.timestamp, code, tx.rwset,
                                                    std::move(tx.event)});
   }
   if (sink_) sink_(next);
-  apply(next);
   blocks_.push_back(std::move(next));
+  apply(blocks_.back());
   return result;
 }
 
@@ -310,8 +320,8 @@ inline void channel::restore(block stored) {
                                 std::to_string(stored.number) + " at height " +
                                 std::to_string(blocks_.size()));
   }
-  apply(stored);
   blocks_.push_back(std::move(stored));
+  apply(blocks_.back());
 }
 
 // ---- channel: applying a block ----
@@ -321,11 +331,13 @@ inline void channel::apply(const block& committed) {
     const transaction_record& tx = committed.transactions[tx_number];
     // Fabric indexes every transaction id of a block, valid or not, so a replay of an invalid
     // one is a duplicate too.
-    tx_index_.emplace(tx.tx_id, std::make_pair(committed.number, tx_number));
+    if (find_transaction(tx.tx_id) == nullptr) {
+      tx_index_.insert(detail::hash_of(tx.tx_id), std::make_pair(committed.number, tx_number));
+    }
     if (tx.code != validation_code::valid) continue;
     const version at{committed.number, tx_number};
-    for (uint32_t ns_index = 0; ns_index < tx.rwset.namespaces.size(); ++ns_index) {
-      const ns_rwset& ns = tx.rwset.namespaces[ns_index];
+    for (uint32_t ns_index = 0; ns_index < tx.rwset->namespaces.size(); ++ns_index) {
+      const ns_rwset& ns = tx.rwset->namespaces[ns_index];
       key_space& space = public_[ns.ns];
       for (uint32_t write_index = 0; write_index < ns.writes.size(); ++write_index) {
         const kv_write& write = ns.writes[write_index];
@@ -368,7 +380,7 @@ inline std::optional<std::string> channel::state(std::string_view ns, std::strin
   const key_space* space = public_space(ns);
   const versioned_value* found = space != nullptr ? space->find(key) : nullptr;
   if (found == nullptr) return std::nullopt;
-  return found->value;
+  return std::string(found->value);
 }
 
 inline std::optional<std::string> channel::private_data(std::string_view ns,
@@ -378,7 +390,7 @@ inline std::optional<std::string> channel::private_data(std::string_view ns,
   const key_space* space = collection_space(ns, collection);
   const versioned_value* found = space != nullptr ? space->find(key) : nullptr;
   if (found == nullptr) return std::nullopt;
-  return found->value;
+  return std::string(found->value);
 }
 
 inline std::optional<std::string> channel::validation_parameter(std::string_view ns,
@@ -394,7 +406,7 @@ inline std::optional<std::string> channel::validation_parameter(std::string_view
 inline const kv_write* channel::write_at(const history_entry& entry) const {
   return &blocks_[entry.block]
               .transactions[entry.tx]
-              .rwset.namespaces[entry.ns_index]
+              .rwset->namespaces[entry.ns_index]
               .writes[entry.write_index];
 }
 
@@ -423,9 +435,9 @@ inline std::optional<block> channel::block_at(uint64_t number) const {
 
 inline std::optional<transaction_record> channel::transaction(std::string_view tx_id) const {
   const std::shared_lock<std::shared_mutex> lock(mutex_);
-  const auto found = tx_index_.find(std::string(tx_id));
-  if (found == tx_index_.end()) return std::nullopt;
-  return blocks_[found->second.first].transactions[found->second.second];
+  const transaction_record* found = find_transaction(tx_id);
+  if (found == nullptr) return std::nullopt;
+  return *found;
 }
 
 inline std::size_t channel::size(std::string_view ns) const {

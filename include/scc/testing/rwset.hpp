@@ -60,8 +60,8 @@ struct collection_rwset {
   std::vector<std::string> purges;
 };
 
-// Everything one chaincode namespace read and wrote. Reads and writes are sorted by key,
-// one entry per key.
+// Everything one chaincode namespace read and wrote, one entry per key: reads in the order the
+// keys were first read, writes sorted by key.
 struct ns_rwset {
   std::string ns;
   std::vector<kv_read> reads;

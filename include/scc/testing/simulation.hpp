@@ -73,7 +73,9 @@ class simulation {
   void purge_private_data(std::string_view ns, std::string_view collection, std::string_view key) {
     check_write();
     pending_space& space = space_of(ns).collection(collection);
-    space.writes.erase(std::string(key));
+    space.writes.erase(std::remove_if(space.writes.begin(), space.writes.end(),
+                                      [key](const kv_write& write) { return write.key == key; }),
+                       space.writes.end());
     space.purges.insert(std::string(key));
   }
 
@@ -118,17 +120,27 @@ class simulation {
  private:
   // One public state or collection as this transaction sees it.
   struct pending_space {
-    std::vector<kv_read> reads;  // in read order; deduplicated by finish()
-    // nullopt: delete. Sorted, so finish() hands them over in key order.
-    std::map<std::string, std::optional<std::string>, std::less<>> writes;
+    std::vector<kv_read> reads;  // one per key, in the order first read
+    // In call order; finish() sorts them by key and keeps the last write of each key. Appending
+    // is the cheapest way to take many writes, and bulk writes usually come already sorted.
+    std::vector<kv_write> writes;
+    bool writes_sorted = true;
     std::map<std::string, std::string, std::less<>> metadata_writes;
     std::set<std::string, std::less<>> purges;
 
-    void record_read(std::string_view key, const versioned_value* committed) {
+    // Keeps the first read of each key: under the shared lock every read of a key sees the
+    // same version.
+    void record_read(std::string_view key, std::size_t hash, const versioned_value* committed) {
+      if (read_keys.find(hash, [&](uint32_t at) { return reads[at].key == key; })) return;
+      read_keys.insert(hash, static_cast<uint32_t>(reads.size()));
       reads.push_back(kv_read{std::string(key), committed != nullptr
                                                     ? std::optional<version>(committed->version)
                                                     : std::nullopt});
     }
+    void record_read(std::string_view key, const versioned_value* committed) {
+      record_read(key, detail::hash_of(key), committed);
+    }
+    detail::flat_index<uint32_t> read_keys;
   };
   struct pending_ns {
     pending_space state;
@@ -163,28 +175,41 @@ class simulation {
 
   std::optional<std::string_view> read(pending_space& space, const key_space* committed,
                                        std::string_view key) {
-    const versioned_value* found = committed != nullptr ? committed->find(key) : nullptr;
-    space.record_read(key, found);
+    const std::size_t hash = detail::hash_of(key);
+    const versioned_value* found = committed != nullptr ? committed->find(key, hash) : nullptr;
+    space.record_read(key, hash, found);
     if (options_.read_your_writes) {
-      const auto own = space.writes.find(key);
-      if (own != space.writes.end()) {
-        if (!own->second) return std::nullopt;
-        return std::string_view(*own->second);
+      for (auto own = space.writes.rbegin(); own != space.writes.rend(); ++own) {
+        if (own->key != key) continue;
+        if (own->is_delete) return std::nullopt;
+        return std::string_view(own->value);
       }
     }
     if (found == nullptr) return std::nullopt;
-    return std::string_view(found->value);
+    return found->value;
   }
 
   static void write(pending_space& space, std::string_view key, std::string_view value) {
-    std::optional<std::string> stored =
-        value.empty() ? std::nullopt : std::optional<std::string>(std::string(value));
-    // Bulk writes often come in ascending key order: append without a search.
-    if (space.writes.empty() || space.writes.rbegin()->first < key) {
-      space.writes.emplace_hint(space.writes.end(), std::string(key), std::move(stored));
-    } else {
-      space.writes.insert_or_assign(std::string(key), std::move(stored));
+    if (!space.writes.empty() && !(std::string_view(space.writes.back().key) < key)) {
+      space.writes_sorted = false;
     }
+    space.writes.push_back(kv_write{std::string(key), std::string(value), value.empty()});
+  }
+
+  // Sorted by key, one write per key: the last one made.
+  static std::vector<kv_write> last_writes(pending_space& space) {
+    std::vector<kv_write> writes = std::move(space.writes);
+    if (space.writes_sorted) return writes;
+    std::stable_sort(writes.begin(), writes.end(),
+                     [](const kv_write& a, const kv_write& b) { return a.key < b.key; });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      if (i + 1 < writes.size() && writes[i + 1].key == writes[i].key) continue;
+      if (kept != i) writes[kept] = std::move(writes[i]);
+      ++kept;
+    }
+    writes.resize(kept);
+    return writes;
   }
 
   // tx_simulator.go checkWritePrecondition.
@@ -202,16 +227,6 @@ class simulation {
                             "paginated query. Writes are not allowed");
     }
     write_performed_ = true;
-  }
-
-  static std::vector<kv_read> deduplicated(std::vector<kv_read> reads) {
-    // Under the shared lock every read of one key saw the same version: keep the first.
-    std::stable_sort(reads.begin(), reads.end(),
-                     [](const kv_read& a, const kv_read& b) { return a.key < b.key; });
-    reads.erase(std::unique(reads.begin(), reads.end(),
-                            [](const kv_read& a, const kv_read& b) { return a.key == b.key; }),
-                reads.end());
-    return reads;
   }
 
   testing::channel& channel_;
@@ -380,14 +395,14 @@ inline std::unique_ptr<host::kv_cursor> simulation::range(
         is_private ? space_of(ns).collection(collection) : space_of(ns).state;
     std::map<std::string, std::string, std::less<>> merged;
     for (auto row = first; row != last; ++row) {
-      if (!row->second.deleted) merged.emplace(row->first, row->second.value);
+      if (!row->second.deleted) merged.emplace(row->first, std::string(row->second.value));
     }
-    for (auto write = own.writes.lower_bound(start); write != own.writes.end(); ++write) {
-      if (!end_key.empty() && write->first >= end_key) break;
-      if (write->second) {
-        merged.insert_or_assign(write->first, *write->second);
+    for (const kv_write& write : own.writes) {
+      if (write.key < start || (!end_key.empty() && write.key >= end_key)) continue;
+      if (write.is_delete) {
+        merged.erase(write.key);
       } else {
-        merged.erase(write->first);
+        merged.insert_or_assign(write.key, write.value);
       }
     }
     std::vector<std::pair<std::string, std::string>> rows;
@@ -415,14 +430,6 @@ inline tx_rwset simulation::finish() {
   tx_rwset out;
   if (finished_) return out;
   finished_ = true;
-  const auto to_writes = [](std::map<std::string, std::optional<std::string>, std::less<>>& from) {
-    std::vector<kv_write> writes;
-    writes.reserve(from.size());
-    for (auto& [key, value] : from) {
-      writes.push_back(value ? kv_write{key, std::move(*value), false} : kv_write{key, {}, true});
-    }
-    return writes;
-  };
   const auto to_metadata = [](std::map<std::string, std::string, std::less<>>& from) {
     std::vector<kv_metadata_write> writes;
     for (auto& [key, policy] : from) writes.push_back(kv_metadata_write{key, std::move(policy)});
@@ -431,15 +438,15 @@ inline tx_rwset simulation::finish() {
   for (auto& [name, pending] : namespaces_) {
     ns_rwset ns;
     ns.ns = name;
-    ns.reads = deduplicated(std::move(pending.state.reads));
+    ns.reads = std::move(pending.state.reads);
     ns.range_queries = std::move(pending.ranges);
-    ns.writes = to_writes(pending.state.writes);
+    ns.writes = last_writes(pending.state);
     ns.metadata_writes = to_metadata(pending.state.metadata_writes);
     for (auto& [collection_name, space] : pending.collections) {
       collection_rwset collection;
       collection.collection = collection_name;
-      collection.reads = deduplicated(std::move(space.reads));
-      collection.writes = to_writes(space.writes);
+      collection.reads = std::move(space.reads);
+      collection.writes = last_writes(space);
       collection.metadata_writes = to_metadata(space.metadata_writes);
       collection.purges.assign(space.purges.begin(), space.purges.end());
       ns.collections.push_back(std::move(collection));

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "scc/testing/detail/flat_index.hpp"
 #include "scc/testing/rwset.hpp"
 
 namespace scc::testing {
@@ -18,7 +19,8 @@ namespace scc::testing {
 inline constexpr uint32_t no_history = UINT32_MAX;
 
 struct versioned_value {
-  std::string value;
+  // The committed value lives in its block's write set, which never moves or changes.
+  std::string_view value;
   testing::version version;
   // The newest history entry of the key (an index into its channel's history), kept on the
   // entry itself so that recording history costs no lookup of its own.
@@ -44,45 +46,48 @@ class key_space {
 
   // The live value of key, or nullptr when it is absent or deleted.
   const versioned_value* find(std::string_view key) const {
-    const entry* found = lookup(key, hash_of(key));
-    return found == nullptr || found->second.deleted ? nullptr : &found->second;
+    return live(lookup(key, detail::hash_of(key)));
+  }
+  // The same, for a caller that has hashed the key already.
+  const versioned_value* find(std::string_view key, std::size_t hash) const {
+    return live(lookup(key, hash));
   }
 
   // The entry of key, tombstones included, creating a tombstone if there is none.
   versioned_value& slot(std::string_view key) {
-    const std::size_t hash = hash_of(key);
+    const std::size_t hash = detail::hash_of(key);
     if (entry* found = lookup(key, hash)) return found->second;
     // Keys often arrive in ascending order (bulk loads, sorted write sets): append in O(1).
     const auto hint =
         sorted_.empty() || sorted_.rbegin()->first < key ? sorted_.end() : sorted_.lower_bound(key);
     versioned_value tombstone;
     tombstone.deleted = true;
-    entry& added = *sorted_.emplace_hint(hint, std::string(key), std::move(tombstone));
-    insert_index(&added, hash);
+    entry& added = *sorted_.emplace_hint(hint, std::string(key), tombstone);
+    index_.insert(hash, &added);
     return added.second;
   }
   const versioned_value* slot_if_any(std::string_view key) const {
-    const entry* found = lookup(key, hash_of(key));
+    const entry* found = lookup(key, detail::hash_of(key));
     return found == nullptr ? nullptr : &found->second;
   }
 
-  void put(versioned_value& at, std::string value, testing::version written) {
+  void put(versioned_value& at, std::string_view value, testing::version written) {
     if (at.deleted) ++live_;
-    at.value = std::move(value);
+    at.value = value;
     at.version = written;
     at.deleted = false;
   }
   void erase(versioned_value& at) {
     if (!at.deleted) --live_;
     at.deleted = true;
-    std::string().swap(at.value);
+    at.value = {};
     validation_parameters_.erase(&at);
   }
 
   // Sets or (with an empty policy) removes a present key's endorsement policy. Like Fabric,
   // the key gets a new version; metadata of an absent key is dropped.
   void set_validation_parameter(std::string_view key, std::string policy, testing::version at) {
-    entry* found = lookup(key, hash_of(key));
+    entry* found = lookup(key, detail::hash_of(key));
     if (found == nullptr || found->second.deleted) return;
     found->second.version = at;
     if (policy.empty()) {
@@ -104,50 +109,17 @@ class key_space {
   std::size_t size() const noexcept { return live_; }
 
  private:
-  struct index_slot {
-    std::size_t hash;
-    entry* item;  // nullptr: empty
-  };
-
-  static std::size_t hash_of(std::string_view key) noexcept {
-    return std::hash<std::string_view>{}(key);
+  static const versioned_value* live(const entry* found) {
+    return found == nullptr || found->second.deleted ? nullptr : &found->second;
   }
 
   entry* lookup(std::string_view key, std::size_t hash) const {
-    if (index_.empty()) return nullptr;
-    const std::size_t mask = index_.size() - 1;
-    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
-      const index_slot& candidate = index_[at];
-      if (candidate.item == nullptr) return nullptr;
-      if (candidate.hash == hash && candidate.item->first == key) return candidate.item;
-    }
-  }
-
-  void insert_index(entry* item, std::size_t hash) {
-    // Keep the load at most 1/2, so probes stay short.
-    if ((indexed_ + 1) * 2 > index_.size()) grow();
-    place(index_, item, hash);
-    ++indexed_;
-  }
-
-  static void place(std::vector<index_slot>& slots, entry* item, std::size_t hash) {
-    const std::size_t mask = slots.size() - 1;
-    std::size_t at = hash & mask;
-    while (slots[at].item != nullptr) at = (at + 1) & mask;
-    slots[at] = index_slot{hash, item};
-  }
-
-  void grow() {
-    std::vector<index_slot> bigger(index_.empty() ? 16 : index_.size() * 2, index_slot{0, nullptr});
-    for (const index_slot& old : index_) {
-      if (old.item != nullptr) place(bigger, old.item, old.hash);
-    }
-    index_.swap(bigger);
+    entry* const* found = index_.find(hash, [key](entry* item) { return item->first == key; });
+    return found == nullptr ? nullptr : *found;
   }
 
   sorted_keys sorted_;
-  std::vector<index_slot> index_;
-  std::size_t indexed_ = 0;
+  detail::flat_index<entry*> index_;
   std::size_t live_ = 0;
   // Rare, so kept apart from the values instead of costing every key a field.
   std::unordered_map<const versioned_value*, std::string> validation_parameters_;
