@@ -486,6 +486,15 @@ TEST_CASE_FIXTURE(
   CHECK(h.channel("elsewhere").state("other", "written-by-callee") == std::nullopt);
   CHECK(h.channel("elsewhere").height() == 1);
 
+  // A chaincode cannot run twice in one transaction: the peer keeps one context per txid.
+  const auto reentrant = invoke([](scc::stub& stub) {
+    const auto answer = stub.invoke_chaincode("cc", {"again"});
+    CHECK(answer.status == 500);
+    CHECK(answer.message == "txid: " + stub.get_tx_id() + "(testchannel) exists");
+    return scc::success();
+  });
+  CHECK(reentrant.committed());
+
   scc::testing::harness refusing;
   refusing.install<plugin>("cc");
   refusing.install<locked>("locked", {/*invokable_external=*/true, /*invokable_cc2cc=*/false});

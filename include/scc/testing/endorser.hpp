@@ -78,14 +78,27 @@ class endorser {
 // simulation and to the chaincode's namespace.
 class endorser::chaincode_transaction : public host::transaction {
  public:
+  // The chaincodes executing in this transaction, innermost first: a chain through the
+  // callers' stack frames, so a call costs no allocation.
+  struct call_frame {
+    std::string_view chaincode;
+    const call_frame* caller;
+    bool includes(std::string_view name) const {
+      for (const call_frame* frame = this; frame != nullptr; frame = frame->caller) {
+        if (frame->chaincode == name) return true;
+      }
+      return false;
+    }
+  };
+
   chaincode_transaction(endorser& owner, simulation& on, std::string ns, host::proposal context,
-                        bool is_init, std::vector<std::string>& call_stack)
+                        bool is_init, const call_frame& caller)
       : host::transaction(std::move(context)),
         owner_(owner),
         simulation_(on),
         ns_(std::move(ns)),
         is_init_(is_init),
-        call_stack_(call_stack) {}
+        frame_{ns_, &caller} {}
 
   std::optional<std::string_view> get_state(std::string_view collection,
                                             std::string_view key) override {
@@ -172,7 +185,7 @@ class endorser::chaincode_transaction : public host::transaction {
   simulation& simulation_;
   std::string ns_;
   bool is_init_;
-  std::vector<std::string>& call_stack_;
+  call_frame frame_;
   std::optional<chaincode_event> event_;
   std::optional<std::string> hash_;
 };
@@ -197,25 +210,21 @@ inline scc::response endorser::chaincode_transaction::invoke_chaincode(
   if (same_channel) {
     // The callee shares this simulation: its reads and writes join the transaction's
     // read/write set under its own namespace. Its event is dropped.
-    if (std::find(call_stack_.begin(), call_stack_.end(), chaincode_name) != call_stack_.end()) {
+    if (frame_.includes(chaincode_name)) {
       // The peer keeps one context per (channel, txid) and chaincode.
       throw host::error(SCC_STATUS_INVALID_ARGUMENT,
                         "txid: " + context().tx_id + "(" + context().channel_id + ") exists");
     }
-    call_stack_.emplace_back(chaincode_name);
     chaincode_transaction callee(owner_, simulation_, std::string(chaincode_name),
-                                 std::move(callee_context), /*is_init=*/false, call_stack_);
-    scc::response answer = target->plugin->invoke(callee);
-    call_stack_.pop_back();
-    return answer;
+                                 std::move(callee_context), /*is_init=*/false, frame_);
+    return target->plugin->invoke(callee);
   }
   // Another channel: a query on a fresh simulation whose writes are thrown away.
   callee_context.channel_id = std::string(channel);
   simulation other(owner_.ledger_.open_channel(channel), context().tx_id, owner_.options_);
-  std::vector<std::string> other_stack{std::string(chaincode_name)};
+  const call_frame other_channel{{}, nullptr};
   chaincode_transaction callee(owner_, other, std::string(chaincode_name),
-                               std::move(callee_context),
-                               /*is_init=*/false, other_stack);
+                               std::move(callee_context), /*is_init=*/false, other_channel);
   scc::response answer = target->plugin->invoke(callee);
   other.finish();
   return answer;
@@ -239,8 +248,8 @@ inline endorsement endorser::simulate(host::proposal context, const std::string&
     return out;
   }
   simulation run(ledger_.open_channel(context.channel_id), context.tx_id, options_);
-  std::vector<std::string> call_stack{chaincode};
-  chaincode_transaction tx(*this, run, chaincode, std::move(context), is_init, call_stack);
+  const chaincode_transaction::call_frame proposal_origin{{}, nullptr};
+  chaincode_transaction tx(*this, run, chaincode, std::move(context), is_init, proposal_origin);
   out.response = is_init ? target->plugin->init(tx) : target->plugin->invoke(tx);
   out.event = std::move(tx.event());
   out.rwset = std::make_shared<const tx_rwset>(run.finish());

@@ -202,8 +202,12 @@ class harness {
     proposal.args = std::move(args);
     proposal.channel_id = context.channel.value_or(settings_.channel);
     proposal.creator = serialize_identity(context.creator.value_or(settings_.creator));
-    const std::string nonce = context.nonce ? *context.nonce : next_nonce();
-    proposal.tx_id = context.tx_id ? *context.tx_id : compute_tx_id(nonce, proposal.creator);
+    if (context.tx_id) {
+      proposal.tx_id = std::move(*context.tx_id);
+    } else {
+      proposal.tx_id =
+          compute_tx_id(context.nonce ? *context.nonce : next_nonce(), proposal.creator);
+    }
     proposal.transient = std::move(context.transient);
     proposal.decorations = std::move(context.decorations);
     if (context.timestamp) {
