@@ -765,3 +765,30 @@ TEST_CASE("simulations and commits may run on many threads; conflicts have no ef
   CHECK(total == 800);
   CHECK(channel.height() == 2 + 400);
 }
+
+TEST_CASE_FIXTURE(fixture, "a stub kept past its call, or used from another thread, fails cleanly") {
+  std::optional<scc::stub> kept;
+  std::string from_thread;
+  const auto result = invoke([&](scc::stub& stub) {
+    kept = stub;
+    std::thread other([&] {
+      try {
+        stub.put_state("k", "from another thread");
+      } catch (const scc::chaincode_error& e) {
+        from_thread = e.what();
+      }
+    });
+    other.join();
+    return scc::success();
+  });
+  REQUIRE(result.committed());
+  CHECK(from_thread ==
+        "stub used from another thread: a stub is valid only on the thread that runs its "
+        "init/invoke");
+  CHECK_THROWS_WITH_AS(kept->put_state("k", "late"),
+                       "the stub's transaction has ended: a stub is valid only during the "
+                       "init/invoke call it was given to",
+                       scc::chaincode_error);
+  CHECK_THROWS_AS(kept->get_tx_id(), scc::chaincode_error);
+  CHECK(h.state("cc", "k") == std::nullopt);
+}

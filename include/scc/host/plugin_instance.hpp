@@ -197,6 +197,7 @@ class plugin_instance {
     if (!info_.thread_safe()) lock.lock();
     entry(instance_, tx.handle());
     tx.close_queries();
+    tx.end_call();
     if (tx.answer()) return *tx.answer();
     return scc::error("SCC plugin '" + info_.name + "' returned from " + method +
                       " without a response");

@@ -61,9 +61,35 @@ struct adapter {
     return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
   }
 
+  // Why the last call on this thread with an unusable handle failed; last_error reads it.
+  static std::string& stale_reason() noexcept {
+    static thread_local std::string reason;
+    return reason;
+  }
+
+  // The transaction behind a handle, or nullptr after recording why there is none.
+  static transaction* resolve(scc_tx* tx) noexcept {
+    handle_registry::problem why = handle_registry::problem::none;
+    transaction* t = handle_registry::instance().resolve(tx, why);
+    if (t != nullptr) return t;
+    try {
+      stale_reason() =
+          why == handle_registry::problem::other_thread
+              ? "stub used from another thread: a stub is valid only on the thread that runs "
+                "its init/invoke"
+              : "the stub's transaction has ended: a stub is valid only during the init/invoke "
+                "call it was given to";
+    } catch (...) {
+      stale_reason().clear();
+    }
+    return nullptr;
+  }
+
   template <class Operation>
   static scc_type_status guard(scc_tx* tx, Operation&& operation) noexcept {
-    transaction& t = transaction::from(tx);
+    transaction* found = resolve(tx);
+    if (found == nullptr) return SCC_STATUS_INVALID_ARGUMENT;
+    transaction& t = *found;
     try {
       t.last_error_.clear();
       return std::forward<Operation>(operation)(t);
@@ -120,16 +146,18 @@ struct adapter {
   }
 
   static void last_error(scc_tx* tx, scc_type_bytes* message) noexcept {
-    *message = bytes(transaction::from(tx).last_error_);
+    transaction* t = resolve(tx);
+    *message = bytes(t != nullptr ? t->last_error_ : stale_reason());
   }
 
   static void log(scc_tx* tx, scc_type_log_level level, scc_type_bytes message) noexcept {
     const auto lvl = static_cast<scc::log_level>(level < 0 ? 0 : level > 3 ? 3 : level);
     try {
-      if (tx == nullptr) {
+      transaction* t = tx != nullptr ? resolve(tx) : nullptr;
+      if (t == nullptr) {
         global_log_sink()(lvl, view(message));
       } else {
-        transaction::from(tx).log(lvl, view(message));
+        t->log(lvl, view(message));
       }
     } catch (...) {
       // Logging must never fail a plugin.
@@ -146,8 +174,10 @@ struct adapter {
 
   template <std::string proposal::*Field>
   static scc_type_status get_field(scc_tx* tx, scc_type_bytes* out) noexcept {
-    *out = bytes(transaction::from(tx).context_.*Field);
-    return SCC_STATUS_OK;
+    return guard(tx, [&](transaction& t) {
+      *out = bytes(t.context_.*Field);
+      return SCC_STATUS_OK;
+    });
   }
 
   static scc_type_status get_transient(scc_tx* tx, scc_type_entry_list* out) noexcept {
@@ -167,9 +197,10 @@ struct adapter {
   }
 
   static scc_type_status get_tx_timestamp(scc_tx* tx, scc_type_timestamp* out) noexcept {
-    const scc::timestamp& ts = transaction::from(tx).context_.timestamp;
-    *out = {ts.seconds, ts.nanos, 0};
-    return SCC_STATUS_OK;
+    return guard(tx, [&](transaction& t) {
+      *out = {t.context_.timestamp.seconds, t.context_.timestamp.nanos, 0};
+      return SCC_STATUS_OK;
+    });
   }
 
   static scc_type_status get_state(scc_tx* tx, scc_type_bytes collection, scc_type_bytes key,
@@ -299,7 +330,7 @@ struct adapter {
   }
 
   static void iterator_close(scc_tx* tx, scc_iterator* iterator) noexcept {
-    transaction::from(tx).cursors_.erase(reinterpret_cast<std::uintptr_t>(iterator));
+    if (transaction* t = resolve(tx)) t->cursors_.erase(reinterpret_cast<std::uintptr_t>(iterator));
   }
 
   static scc_type_status set_event(scc_tx* tx, scc_type_bytes name,
@@ -326,7 +357,9 @@ struct adapter {
 
   static void set_response(scc_tx* tx, int32_t status, scc_type_bytes message,
                            scc_type_bytes payload) noexcept {
-    transaction& t = transaction::from(tx);
+    transaction* found = resolve(tx);
+    if (found == nullptr) return;  // a stale answer: the call it belonged to is over
+    transaction& t = *found;
     try {
       t.set_response(scc::response{status, std::string(view(message)), std::string(view(payload))});
     } catch (...) {

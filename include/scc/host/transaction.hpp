@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "scc/abi.h"
+#include "scc/host/handle_registry.hpp"
 #include "scc/response.hpp"
 #include "scc/types.hpp"
 
@@ -95,15 +96,24 @@ inline log_sink& global_log_sink() noexcept {
 class transaction {
  public:
   explicit transaction(proposal context) : context_(std::move(context)) {}
-  virtual ~transaction() = default;
+  virtual ~transaction() { end_call(); }
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;
 
   const proposal& context() const noexcept { return context_; }
 
-  // The opaque handle handed to the plugin for this transaction.
-  scc_tx* handle() noexcept { return reinterpret_cast<scc_tx*>(this); }
-  static transaction& from(scc_tx* tx) noexcept { return *reinterpret_cast<transaction*>(tx); }
+  // The opaque handle handed to the plugin for one init/invoke call, valid on the calling
+  // thread until end_call() (or destruction). A plugin that uses it later, or from another
+  // thread, gets a clean error instead of reaching this object.
+  scc_tx* handle() {
+    if (handle_ == nullptr) handle_ = handle_registry::instance().open(this);
+    return handle_;
+  }
+  void end_call() noexcept {
+    if (handle_ == nullptr) return;
+    handle_registry::instance().close(handle_);
+    handle_ = nullptr;
+  }
 
   // The plugin's answer, once it has called set_response.
   const std::optional<scc::response>& answer() const noexcept { return answer_; }
@@ -154,6 +164,7 @@ class transaction {
   };
 
   proposal context_;
+  scc_tx* handle_ = nullptr;
   std::optional<scc::response> answer_;
   std::string last_error_;
   // C views of context_, built on first use.
