@@ -1,6 +1,8 @@
-// The exception barrier and the threading rule, through the trampolines of in-process plugins.
+// The exception barrier and the threading rule, through the trampolines of in-process plugins
+// installed in the test harness.
 #include <atomic>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -8,7 +10,7 @@
 
 #include <scc/host/plugin_instance.hpp>
 #include <scc/plugin.hpp>
-#include <scc/testing/memory_host.hpp>
+#include <scc/testing.hpp>
 
 namespace {
 
@@ -60,20 +62,25 @@ struct concurrency_probe {
 
 template <class T>
 scc::response call(const char* name, bool init) {
-  auto plugin = scc::instantiate(scc::describe_plugin<T>(name));
-  scc::host::transaction tx({});
-  return init ? plugin->init(tx) : plugin->invoke(tx);
+  scc::testing::harness h;
+  h.install<T>(name);
+  return init ? h.init(name).response : h.invoke(name, {}).response;
 }
 
+// Four threads simulate proposals at once through the harness's endorser, as a peer's endorser
+// may (harness::invoke itself is for one thread at a time).
 template <class Probe>
 int max_concurrency() {
-  auto plugin = scc::instantiate(scc::describe_plugin<Probe>("probe"));
+  scc::testing::harness h;
+  h.install<Probe>("probe");
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&h, t] {
       for (int i = 0; i < 10; ++i) {
-        scc::host::transaction tx({});
-        plugin->invoke(tx);
+        scc::host::proposal proposal;
+        proposal.channel_id = h.default_channel();
+        proposal.tx_id = "probe-" + std::to_string(t) + "-" + std::to_string(i);
+        h.endorser().simulate(std::move(proposal), "probe", /*is_init=*/false);
       }
     });
   }
@@ -100,8 +107,9 @@ TEST_CASE("any other exception becomes a 500 naming the plugin and the method") 
 }
 
 TEST_CASE("a constructor that throws fails create with the plugin's message") {
+  scc::testing::harness h;
   try {
-    scc::instantiate(scc::describe_plugin<throws_in_constructor>("ctor"));
+    h.install<throws_in_constructor>("ctor");
     FAIL("create should have failed");
   } catch (const scc::load_error& e) {
     CHECK(e.kind() == scc::load_error_kind::create_failed);
@@ -111,7 +119,7 @@ TEST_CASE("a constructor that throws fails create with the plugin's message") {
           "it.");
   }
   CHECK_THROWS_WITH_AS(
-      scc::instantiate(scc::describe_plugin<throws_int_in_constructor>("ctor_int")),
+      h.install<throws_int_in_constructor>("ctor_int"),
       "SCC plugin 'ctor_int' ((in-process)) failed to create an instance: constructor of "
       "plugin 'ctor_int' threw a non-standard exception. Fix the plugin's constructor; the "
       "host did not start it.",
@@ -124,10 +132,10 @@ TEST_CASE("a destructor that throws is logged and does not take the host down") 
     logged.emplace_back(message);
   };
   {
-    auto plugin = scc::instantiate(scc::describe_plugin<throws_in_destructor>("dtor"));
-    scc::host::transaction tx({});
-    CHECK(plugin->invoke(tx).payload == "alive");
-  }
+    scc::testing::harness h;
+    h.install<throws_in_destructor>("dtor");
+    CHECK(h.invoke("dtor", {}).response.payload == "alive");
+  }  // the harness releases the instance
   scc::host::global_log_sink() = &scc::host::stderr_log_sink;
   REQUIRE(logged.size() == 1);
   CHECK(logged[0] == "destructor of plugin 'dtor' threw; the instance was released anyway");

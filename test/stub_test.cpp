@@ -1,14 +1,18 @@
-// scc::stub as plugin code sees it: shim-side argument rules with Fabric's messages, and the
-// memory host's Fabric semantics, through the same trampolines a shared library uses.
+// scc::stub as plugin code sees it: shim-side argument rules with Fabric's messages, and a real
+// peer's semantics from the test harness's stub ledger, through the same trampolines a shared
+// library uses.
 #include <functional>
+#include <map>
 
 #include <doctest/doctest.h>
 
 #include <scc/host/plugin_instance.hpp>
 #include <scc/plugin.hpp>
-#include <scc/testing/memory_host.hpp>
+#include <scc/testing.hpp>
 
 namespace {
+
+using scc::testing::validation_code;
 
 // A plugin whose invoke runs whatever the current test case puts in body.
 struct scripted {
@@ -16,29 +20,42 @@ struct scripted {
   scc::response invoke(scc::stub& stub) { return body(stub); }
 };
 
-struct fixture {
-  scc::testing::memory_host host;
-  fixture() { host.install(scc::instantiate(scc::describe_plugin<scripted>("scripted"))); }
+// Runs call and answers 500 with the message of the scc::chaincode_error it threw, 200 if none.
+std::function<scc::response(scc::stub&)> catching(std::function<void(scc::stub&)> call) {
+  return [call = std::move(call)](scc::stub& stub) {
+    try {
+      call(stub);
+    } catch (const scc::chaincode_error& e) {
+      return scc::error(e.what());
+    }
+    return scc::success();
+  };
+}
 
-  scc::testing::invocation run(std::function<scc::response(scc::stub&)> body,
-                               std::vector<std::string> args = {"f"}) {
+struct fixture {
+  scc::testing::harness h;
+  fixture() { h.install<scripted>("scripted"); }
+
+  // Invokes the scripted plugin: simulated, then committed as a block if it answers below 400.
+  scc::testing::tx_result run(std::function<scc::response(scc::stub&)> body,
+                              std::vector<std::string> args = {"f"}) {
     scripted::body = std::move(body);
-    return host.invoke("scripted", std::move(args));
+    return h.invoke("scripted", std::move(args));
   }
-  void seed(const std::string& key, const std::string& value) {
-    host.state().of("scripted")[key] = value;
+  // Commits the rows in one transaction of the scripted plugin, so the tests that follow read
+  // them as committed state.
+  void committed_state(const std::map<std::string, std::string>& rows) {
+    REQUIRE(run([&rows](scc::stub& stub) {
+              for (const auto& [key, value] : rows) stub.put_state(key, value);
+              return scc::success();
+            }).committed());
+  }
+  std::optional<std::string> state(const std::string& key) const {
+    return h.state("scripted", key);
   }
   // The message a stub call failed with inside invoke, or "" if it succeeded.
   std::string failure_of(std::function<void(scc::stub&)> call) {
-    return run([&](scc::stub& stub) {
-             try {
-               call(stub);
-             } catch (const scc::chaincode_error& e) {
-               return scc::error(e.what());
-             }
-             return scc::success();
-           })
-        .response.message;
+    return run(catching(std::move(call))).response.message;
   }
 };
 
@@ -51,7 +68,7 @@ std::vector<std::string> keys_of(scc::state_query query) {
 }  // namespace
 
 TEST_CASE_FIXTURE(fixture, "get_state of a missing key is nullopt; an empty value is absent") {
-  seed("present", "v");
+  committed_state({{"present", "v"}});
   run([](scc::stub& stub) {
     CHECK(stub.get_state("missing") == std::nullopt);
     CHECK(stub.get_state("present") == std::optional<std::string>("v"));
@@ -60,12 +77,12 @@ TEST_CASE_FIXTURE(fixture, "get_state of a missing key is nullopt; an empty valu
 }
 
 TEST_CASE_FIXTURE(fixture, "put_state(k, \"\") deletes k at commit") {
-  seed("k", "v");
+  committed_state({{"k", "v"}});
   CHECK(run([](scc::stub& stub) {
           stub.put_state("k", "");
           return scc::success();
-        }).committed);
-  CHECK_FALSE(host.state().get("scripted", "k").has_value());
+        }).committed());
+  CHECK_FALSE(state("k").has_value());
 }
 
 TEST_CASE_FIXTURE(fixture, "the last write to a key in a transaction wins") {
@@ -75,11 +92,11 @@ TEST_CASE_FIXTURE(fixture, "the last write to a key in a transaction wins") {
     stub.put_state("k", "last");
     return scc::success();
   });
-  CHECK(host.state().get("scripted", "k") == std::optional<std::string>("last"));
+  CHECK(state("k") == std::optional<std::string>("last"));
 }
 
 TEST_CASE_FIXTURE(fixture, "no read-your-writes: reads see committed state only") {
-  seed("a", "committed");
+  committed_state({{"a", "committed"}});
   run([](scc::stub& stub) {
     stub.put_state("a", "mine");
     stub.put_state("b", "mine");
@@ -88,7 +105,7 @@ TEST_CASE_FIXTURE(fixture, "no read-your-writes: reads see committed state only"
     CHECK(keys_of(stub.get_state_by_range("", "")) == std::vector<std::string>{"a"});
     return scc::success();
   });
-  CHECK(host.state().get("scripted", "a") == std::optional<std::string>("mine"));
+  CHECK(state("a") == std::optional<std::string>("mine"));
 }
 
 TEST_CASE_FIXTURE(fixture, "a response with status >= 400 discards the writes and the event") {
@@ -97,9 +114,10 @@ TEST_CASE_FIXTURE(fixture, "a response with status >= 400 discards the writes an
     stub.set_event("evt", "p");
     return scc::response{400, "refused", {}};
   });
-  CHECK_FALSE(failed.committed);
+  CHECK_FALSE(failed.committed());
+  CHECK(failed.code == validation_code::not_validated);
   CHECK_FALSE(failed.event.has_value());
-  CHECK_FALSE(host.state().get("scripted", "k").has_value());
+  CHECK_FALSE(state("k").has_value());
 }
 
 TEST_CASE_FIXTURE(fixture, "one event per transaction: the last set_event wins") {
@@ -132,8 +150,15 @@ TEST_CASE_FIXTURE(fixture, "bad arguments fail with the Go shim's messages") {
 }
 
 TEST_CASE_FIXTURE(fixture, "ranges: [start, end) in byte order, empty end unbounded") {
-  for (const char* key : {"b", "a", "c", "10", "2", "k1", "k3", "k2"}) seed(key, "v");
-  seed(scc::create_composite_key("asset", {"x"}), "composite");
+  committed_state({{"b", "v"},
+                   {"a", "v"},
+                   {"c", "v"},
+                   {"10", "v"},
+                   {"2", "v"},
+                   {"k1", "v"},
+                   {"k3", "v"},
+                   {"k2", "v"},
+                   {scc::create_composite_key("asset", {"x"}), "composite"}});
   run([](scc::stub& stub) {
     using keys = std::vector<std::string>;
     CHECK(keys_of(stub.get_state_by_range("", "")) ==
@@ -147,11 +172,11 @@ TEST_CASE_FIXTURE(fixture, "ranges: [start, end) in byte order, empty end unboun
 }
 
 TEST_CASE_FIXTURE(fixture, "partial composite key queries return only matching composite keys") {
-  seed("plain", "v");
-  seed(scc::create_composite_key("asset", {"alice", "1"}), "a1");
-  seed(scc::create_composite_key("asset", {"alice", "2"}), "a2");
-  seed(scc::create_composite_key("asset", {"alicia", "3"}), "a3");
-  seed(scc::create_composite_key("other", {"alice", "4"}), "o4");
+  committed_state({{"plain", "v"},
+                   {scc::create_composite_key("asset", {"alice", "1"}), "a1"},
+                   {scc::create_composite_key("asset", {"alice", "2"}), "a2"},
+                   {scc::create_composite_key("asset", {"alicia", "3"}), "a3"},
+                   {scc::create_composite_key("other", {"alice", "4"}), "o4"}});
   run([](scc::stub& stub) {
     std::vector<std::string> values;
     for (const auto& row : stub.get_state_by_partial_composite_key("asset", {"alice"})) {
@@ -164,8 +189,7 @@ TEST_CASE_FIXTURE(fixture, "partial composite key queries return only matching c
 }
 
 TEST_CASE_FIXTURE(fixture, "Go-style has_next/next iterate the same rows, then fail") {
-  seed("a", "1");
-  seed("b", "2");
+  committed_state({{"a", "1"}, {"b", "2"}});
   run([](scc::stub& stub) {
     auto query = stub.get_state_by_range("", "");
     REQUIRE(query.has_next());
@@ -178,7 +202,7 @@ TEST_CASE_FIXTURE(fixture, "Go-style has_next/next iterate the same rows, then f
 }
 
 TEST_CASE_FIXTURE(fixture, "pagination: bookmark is the next key, empty when done") {
-  for (const char* key : {"a", "b", "c", "d", "e"}) seed(key, "v");
+  committed_state({{"a", "v"}, {"b", "v"}, {"c", "v"}, {"d", "v"}, {"e", "v"}});
   run([](scc::stub& stub) {
     const scc::page first = stub.get_state_by_range_with_pagination("", "", 2, "");
     CHECK(first.items.size() == 2);
@@ -191,43 +215,71 @@ TEST_CASE_FIXTURE(fixture, "pagination: bookmark is the next key, empty when don
   });
 }
 
-TEST_CASE_FIXTURE(fixture, "what a host does not support fails clearly, never crashes") {
-  CHECK(failure_of([](scc::stub& s) {
+TEST_CASE("what a host does not support fails clearly, never crashes") {
+  // A host::transaction that overrides nothing: every ledger operation is unsupported.
+  auto plugin = scc::instantiate(scc::describe_plugin<scripted>("scripted"));
+  const auto failure_on_bare_host = [&plugin](std::function<void(scc::stub&)> call) {
+    scripted::body = catching(std::move(call));
+    scc::host::transaction bare(scc::host::proposal{});
+    return plugin->invoke(bare).message;
+  };
+  CHECK(failure_on_bare_host([](scc::stub& s) {
           s.get_query_result("{\"selector\":{}}");
         }).rfind("rich queries (GetQueryResult) need CouchDB", 0) == 0);
-  CHECK(failure_of([](scc::stub& s) { s.get_history_for_key("k"); }) ==
+  CHECK(failure_on_bare_host([](scc::stub& s) { s.get_history_for_key("k"); }) ==
         "get_history_for_key is not supported by this host");
-  CHECK(failure_of([](scc::stub& s) { s.get_state_validation_parameter("k"); }) ==
+  CHECK(failure_on_bare_host([](scc::stub& s) { s.get_state_validation_parameter("k"); }) ==
         "get_state_validation_parameter is not supported by this host");
-  run([](scc::stub& stub) {
+  CHECK(failure_on_bare_host([](scc::stub& s) { s.get_private_data("coll", "k"); }) ==
+        "get_state is not supported by this host");
+  scripted::body = [](scc::stub& stub) {
     // As in Go, a failed chaincode-to-chaincode call is an error response, not an exception.
     const scc::response called = stub.invoke_chaincode("other", {"f"});
     CHECK(called.status == 500);
     CHECK(called.message == "invoke_chaincode is not supported by this host");
     return scc::success();
+  };
+  scc::host::transaction bare(scc::host::proposal{});
+  CHECK(plugin->invoke(bare).status == 200);
+}
+
+TEST_CASE_FIXTURE(fixture, "the harness refuses what a peer on LevelDB refuses, as the peer does") {
+  CHECK(failure_of([](scc::stub& s) { s.get_query_result("{\"selector\":{}}"); }) ==
+        "ExecuteQuery not supported for leveldb");
+  run([](scc::stub& stub) {
+    const scc::response called = stub.invoke_chaincode("other", {"f"});
+    CHECK(called.status == 500);
+    CHECK(called.message == "chaincode other is not installed on this peer");
+    return scc::success();
   });
-  CHECK(failure_of([](scc::stub& s) { s.get_private_data("coll", "k"); }) ==
-        "private data is not supported by the memory host");
 }
 
 TEST_CASE_FIXTURE(fixture, "the transaction context reaches the plugin") {
-  host.set_channel("mychannel");
-  host.set_creator("creator-bytes");
-  run(
-      [](scc::stub& stub) {
+  const scc::testing::identity creator{"Org1MSP", "creator-certificate"};
+  h.set_channel("mychannel");
+  h.set_creator(creator);
+  h.set_time({1767225600, 42});
+  std::string seen_tx_id;
+  const auto result = run(
+      [&](scc::stub& stub) {
         CHECK(stub.get_args() == std::vector<std::string>{"fn", "a", std::string("\0b", 2)});
         const auto [function, params] = stub.get_function_and_parameters();
         CHECK(function == "fn");
         CHECK(params == std::vector<std::string>{"a", std::string("\0b", 2)});
         CHECK(stub.get_args_slice() == "fna" + std::string("\0b", 2));
         CHECK(stub.get_channel_id() == "mychannel");
-        CHECK(stub.get_creator() == "creator-bytes");
-        CHECK(stub.get_tx_id().rfind("memtx", 0) == 0);
-        CHECK(stub.get_tx_timestamp().seconds > 0);
+        // A serialized msp.SerializedIdentity, as GetCreator returns it.
+        CHECK(stub.get_creator() == scc::testing::serialize_identity(creator));
+        seen_tx_id = stub.get_tx_id();
+        CHECK(stub.get_tx_timestamp() == scc::timestamp{1767225600, 42});
         CHECK(stub.get_transient().empty());
         return scc::success();
       },
       {"fn", "a", std::string("\0b", 2)});
+  // hex(SHA-256(nonce || creator)), the id the transaction is committed under.
+  CHECK(seen_tx_id.size() == 64);
+  CHECK(seen_tx_id == result.tx_id);
+  CHECK(h.channel("mychannel").transaction(seen_tx_id).has_value());
 }
 
 TEST_CASE_FIXTURE(fixture, "no arguments: empty function and parameters") {
@@ -241,8 +293,29 @@ TEST_CASE_FIXTURE(fixture, "no arguments: empty function and parameters") {
       {});
 }
 
+namespace {
+
+// A host::transaction over a simulation of the harness's ledger that the test keeps after
+// invoke returns, to look at what invoke left behind.
+class simulated_transaction : public scc::host::transaction {
+ public:
+  explicit simulated_transaction(scc::testing::simulation& on)
+      : scc::host::transaction(scc::host::proposal{}), simulation_(on) {}
+  std::unique_ptr<scc::host::kv_cursor> range_query(std::string_view collection,
+                                                    std::string_view start_key,
+                                                    std::string_view end_key, int32_t page_size,
+                                                    std::string_view bookmark) override {
+    return simulation_.range("scripted", collection, start_key, end_key, page_size, bookmark);
+  }
+
+ private:
+  scc::testing::simulation& simulation_;
+};
+
+}  // namespace
+
 TEST_CASE_FIXTURE(fixture, "queries left open are closed when invoke returns") {
-  seed("a", "1");
+  committed_state({{"a", "1"}});
   static scc_iterator* left_open = nullptr;
   scripted::body = [](scc::stub& stub) {
     // Open a query through the raw table and never close it.
@@ -253,13 +326,15 @@ TEST_CASE_FIXTURE(fixture, "queries left open are closed when invoke returns") {
     return scc::success();
   };
   auto plugin = scc::instantiate(scc::describe_plugin<scripted>("scripted"));
-  scc::testing::memory_transaction tx(host.state(), "scripted", {});
+  scc::testing::simulation simulation(h.channel(), "left-open");
+  simulated_transaction tx(simulation);
   CHECK(plugin->invoke(tx).status == 200);
   REQUIRE(left_open != nullptr);
   // The handle is gone: next on it fails instead of reading a dangling cursor.
   scc_type_kv row{};
   CHECK(scc::host::api()->iterator_next_kv(tx.handle(), left_open, &row) ==
         SCC_STATUS_INVALID_ARGUMENT);
+  simulation.finish();
 }
 
 TEST_CASE("init writes are never committed, as when Fabric 1.x deploys a system chaincode") {
@@ -270,10 +345,14 @@ TEST_CASE("init writes are never committed, as when Fabric 1.x deploys a system 
     }
     scc::response invoke(scc::stub&) { return scc::success(); }
   };
-  scc::testing::memory_host host;
-  host.install(scc::instantiate(scc::describe_plugin<writes_in_init>("writes_in_init")));
-  CHECK(host.init("writes_in_init").response.status == 200);
-  CHECK_FALSE(host.state().get("writes_in_init", "from-init").has_value());
+  scc::testing::harness h;
+  h.install<writes_in_init>("writes_in_init");
+  const uint64_t height = h.height();
+  const auto init = h.init("writes_in_init");
+  CHECK(init.response.status == 200);
+  CHECK_FALSE(init.committed());
+  CHECK(h.height() == height);
+  CHECK_FALSE(h.state("writes_in_init", "from-init").has_value());
 }
 
 TEST_CASE("a partial composite key query asks the host for [prefix, prefix + U+10FFFF)") {

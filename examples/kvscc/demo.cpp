@@ -1,12 +1,13 @@
-// kvscc-demo - loads kvscc.so through the loader and runs a short scripted session against the
-// in-memory host, printing each invocation and its outcome.
+// kvscc-demo - loads kvscc.so through the loader into the test harness and runs a short
+// scripted session against its stub ledger, printing each transaction and its outcome. Writes
+// are invoked (simulated, then committed as a block of their own); reads are queries, which a
+// client evaluates without committing.
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
-#include <scc/loader.hpp>
-#include <scc/testing/memory_host.hpp>
+#include <scc/testing.hpp>
 
 namespace {
 
@@ -31,35 +32,42 @@ std::string printable(const std::string& bytes) {
 
 int main(int argc, char** argv) {
   const std::string path = argc > 1 ? argv[1] : KVSCC_PLUGIN_PATH;
-  scc::testing::memory_host host;
+  scc::testing::harness h;
   try {
-    host.install(scc::load_plugin(path));
+    h.install(path);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kvscc-demo: %s\n", e.what());
     return 1;
   }
   std::printf("loaded %s\n", path.c_str());
 
-  const std::vector<std::vector<std::string>> script = {
-      {"put", "alice", "100"},
-      {"put", "bob", "50"},
-      {"get", "alice"},
-      {"put_asset", "alice", "car1", "red"},
-      {"put_asset", "alice", "car2", "blue"},
-      {"put_asset", "bob", "car3", "green"},
-      {"range", "", ""},
-      {"assets_of", "alice"},
-      {"del", "bob"},
-      {"get", "bob"},
-      {"put", "", "empty-key"},
-      {"nosuchfunction"},
+  enum kind { invoke, query };
+  struct step {
+    kind how;
+    std::vector<std::string> args;
+  };
+  const std::vector<step> script = {
+      {invoke, {"put", "alice", "100"}},
+      {invoke, {"put", "bob", "50"}},
+      {query, {"get", "alice"}},
+      {invoke, {"put_asset", "alice", "car1", "red"}},
+      {invoke, {"put_asset", "alice", "car2", "blue"}},
+      {invoke, {"put_asset", "bob", "car3", "green"}},
+      {query, {"range", "", ""}},
+      {query, {"assets_of", "alice"}},
+      {invoke, {"del", "bob"}},
+      {query, {"get", "bob"}},
+      {invoke, {"put", "", "empty-key"}},
+      {invoke, {"nosuchfunction"}},
   };
   int failures = 0;
-  for (const auto& args : script) {
+  for (const auto& [how, args] : script) {
     std::string call;
     for (const auto& arg : args) call += (call.empty() ? "" : ", ") + ("\"" + arg + "\"");
-    const scc::testing::invocation result = host.invoke("kvscc", args);
-    std::printf("invoke [%s] -> status %d", call.c_str(), result.response.status);
+    const scc::testing::tx_result result =
+        how == invoke ? h.invoke("kvscc", args) : h.query("kvscc", args);
+    std::printf("%-6s [%s] -> status %d", how == invoke ? "invoke" : "query", call.c_str(),
+                result.response.status);
     if (!result.response.payload.empty()) {
       std::printf(" payload \"%s\"", printable(result.response.payload).c_str());
     }
@@ -70,10 +78,20 @@ int main(int argc, char** argv) {
       std::printf(" event %s(%s)", result.event->name.c_str(),
                   printable(result.event->payload).c_str());
     }
-    std::printf(result.committed ? " [committed]\n" : " [not committed]\n");
+    if (result.committed()) {
+      std::printf(" [committed in block %llu]\n",
+                  static_cast<unsigned long long>(*result.block_number));
+    } else if (how == query) {
+      std::printf(" [query: not committed]\n");
+    } else {
+      std::printf(" [not committed]\n");
+    }
     if (!result.response.ok()) ++failures;
   }
   // The last three calls fail on purpose: a missing key, an empty key, an unknown function.
-  std::printf("%d calls, %d refused as expected\n", static_cast<int>(script.size()), failures);
+  std::printf(
+      "%d calls, %d refused as expected; ledger height %llu (genesis + 1 block per "
+      "committed invoke)\n",
+      static_cast<int>(script.size()), failures, static_cast<unsigned long long>(h.height()));
   return failures == 3 ? 0 : 1;
 }
