@@ -163,6 +163,34 @@ TEST_CASE("read-your-writes is an opt-in compatibility mode for MockStub-era tes
   };
   CHECK(h.invoke("cc", {"fn"}).committed());
   CHECK(scc::testing::harness().ledger().options().total_query_limit == 100000);
+
+  // Pagination and phantom protection still hold in this mode.
+  plugin::body = [](scc::stub& stub) {
+    for (const char* key : {"b", "c", "d"}) stub.put_state(key, "v");
+    return scc::success();
+  };
+  REQUIRE(h.invoke("cc", {"fn"}).committed());
+  plugin::body = [](scc::stub& stub) {
+    const scc::page first = stub.get_state_by_range_with_pagination("", "", 2, "");
+    CHECK(first.items.size() == 2);
+    CHECK(first.bookmark == "c");  // keys a, b, c, d: the page is a, b
+    return scc::success();
+  };
+  CHECK(h.query("cc", {"fn"}).response.status == 200);
+  plugin::body = [](scc::stub& stub) {
+    stub.put_state("count", std::to_string(keys_of(stub.get_state_by_range("a", "z")).size()));
+    return scc::success();
+  };
+  std::vector<scc::testing::endorsement> block;
+  block.push_back(h.endorse("cc", {"fn"}));  // will be overtaken by the insert below
+  plugin::body = [](scc::stub& stub) {
+    stub.put_state("m", "new");
+    return scc::success();
+  };
+  block.insert(block.begin(), h.endorse("cc", {"fn"}));
+  const auto results = h.commit_block(std::move(block));
+  CHECK(results[0].committed());
+  CHECK(results[1].code == validation_code::phantom_read_conflict);
 }
 
 // fabric-chaincode-go shim/stub.go GetStateByRange (emptyKeySubstitute "\x01",
@@ -766,7 +794,8 @@ TEST_CASE("simulations and commits may run on many threads; conflicts have no ef
   CHECK(channel.height() == 2 + 400);
 }
 
-TEST_CASE_FIXTURE(fixture, "a stub kept past its call, or used from another thread, fails cleanly") {
+TEST_CASE_FIXTURE(fixture,
+                  "a stub kept past its call, or used from another thread, fails cleanly") {
   std::optional<scc::stub> kept;
   std::string from_thread;
   const auto result = invoke([&](scc::stub& stub) {

@@ -310,17 +310,19 @@ class simulation::range_cursor : public host::kv_cursor {
 // Compatibility mode only: committed rows merged with the transaction's own writes, copied.
 class simulation::merged_cursor : public host::kv_cursor {
  public:
-  explicit merged_cursor(std::vector<std::pair<std::string, std::string>> rows)
-      : rows_(std::move(rows)) {}
+  merged_cursor(std::vector<std::pair<std::string, std::string>> rows, std::string bookmark)
+      : rows_(std::move(rows)), bookmark_(std::move(bookmark)) {}
   std::optional<host::kv_view> next() override {
     if (next_ == rows_.size()) return std::nullopt;
     const auto& row = rows_[next_++];
     return host::kv_view{row.first, row.second};
   }
   int32_t fetched_records_count() const override { return static_cast<int32_t>(next_); }
+  std::string_view bookmark() const override { return bookmark_; }
 
  private:
   std::vector<std::pair<std::string, std::string>> rows_;
+  std::string bookmark_;
   std::size_t next_ = 0;
 };
 
@@ -406,11 +408,29 @@ inline std::unique_ptr<host::kv_cursor> simulation::range(
       }
     }
     std::vector<std::pair<std::string, std::string>> rows;
+    std::string next_key;
     for (auto& row : merged) {
-      if (static_cast<int32_t>(rows.size()) == limit) break;
+      if (static_cast<int32_t>(rows.size()) == limit) {
+        next_key = row.first;
+        break;
+      }
       rows.emplace_back(row.first, std::move(row.second));
     }
-    return std::make_unique<merged_cursor>(std::move(rows));
+    // Phantom protection covers the committed rows up to the last row handed out (all of the
+    // range when every row was), as if the plugin read them all.
+    if (!is_private) {
+      range_query_info info;
+      info.start_key = std::string(start);
+      info.itr_exhausted = next_key.empty();
+      info.end_key = info.itr_exhausted ? std::string(end_key) : rows.back().first;
+      for (auto row = first; row != last; ++row) {
+        if (!info.itr_exhausted && row->first > info.end_key) break;
+        if (!row->second.deleted) info.reads.push_back(kv_read{row->first, row->second.version});
+      }
+      space_of(ns).ranges.push_back(std::move(info));
+    }
+    return std::make_unique<merged_cursor>(std::move(rows),
+                                           paginated ? std::move(next_key) : std::string());
   }
   std::vector<range_query_info>* ranges = is_private ? nullptr : &space_of(ns).ranges;
   return std::make_unique<range_cursor>(first, last, limit, paginated, ranges, std::string(start),
