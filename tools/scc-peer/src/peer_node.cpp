@@ -1,0 +1,344 @@
+#include "peer_node.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <utility>
+
+#include "log.hpp"
+#include <fmt/core.h>
+
+#include <scc/loader.hpp>
+#include <scc/testing/identity.hpp>
+#include <scc/version.hpp>
+
+namespace scc::peer {
+
+namespace {
+
+Reply error_reply(uint64_t request_id, std::string message) {
+  Reply reply;
+  reply.set_request_id(request_id);
+  reply.mutable_error()->set_message(std::move(message));
+  return reply;
+}
+
+void fill_response(const scc::response& from, Response& to) {
+  to.set_status(from.status);
+  to.set_message(from.message);
+  to.set_payload(from.payload);
+}
+
+void set_code(InvocationResult& result, testing::validation_code code) {
+  result.set_validation_code(static_cast<int32_t>(code));
+  result.set_validation_code_name(std::string(testing::name(code)));
+}
+
+// Fabric's proposal binding: SHA-256(nonce || creator || epoch as 8 little-endian bytes).
+std::string compute_binding(const std::string& nonce, const std::string& creator) {
+  const std::string epoch(8, '\0');
+  return testing::detail::sha256().update(nonce).update(creator).update(epoch).digest();
+}
+
+scc::timestamp now_timestamp() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds);
+  return scc::timestamp{static_cast<int64_t>(seconds.count()), static_cast<int32_t>(nanos.count())};
+}
+
+}  // namespace
+
+std::optional<std::string> check_channel_name(const std::string& name) {
+  const auto refuse = [&name](const std::string& why) {
+    return std::optional<std::string>("channel name '" + name + "' is invalid: " + why +
+                                      " (Fabric's rule: [a-z][a-z0-9.-]*, fewer than 250 "
+                                      "characters)");
+  };
+  if (name.empty()) return refuse("it is empty");
+  if (name.size() >= 250) return refuse("it is too long");
+  if (name[0] < 'a' || name[0] > 'z') return refuse("it must start with a lower-case letter");
+  for (char c : name) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    if (!allowed) return refuse(fmt::format("it contains '{}'", c));
+  }
+  return std::nullopt;
+}
+
+peer_node::peer_node(peer_config config) : config_(std::move(config)) {
+  listen_address_ = config_.listen_address;
+}
+
+peer_node::~peer_node() { stop(); }
+
+void peer_node::load_plugins() {
+  for (const plugin_entry& entry : config_.plugins) {
+    if (!entry.enabled) {
+      log::info("system chaincode {} disabled: {} has enabled: false; not loaded", entry.name,
+                entry.describe());
+      continue;
+    }
+    if (!entry.whitelisted) {
+      log::info(
+          "system chaincode {} disabled: {} is not whitelisted (chaincode.system.{} is not "
+          "enable, true or yes); not loaded",
+          entry.name, entry.describe(), entry.name);
+      continue;
+    }
+    std::shared_ptr<plugin_instance> instance;
+    try {
+      instance = plugin_library::open(entry.resolved_path)->instantiate();
+    } catch (const load_error& failure) {
+      throw startup_error(fmt::format("cannot load {}: {}", entry.describe(), failure.what()));
+    }
+    const plugin_info& info = instance->info();
+    if (info.name != entry.name) {
+      throw startup_error(fmt::format(
+          "cannot load {}: the library declares the plugin '{}', not '{}'. Name the entry (and "
+          "its chaincode.system whitelist key) '{}', the name its SCC_PLUGIN gives.",
+          entry.describe(), info.name, entry.name, info.name));
+    }
+    endorser_.install(instance,
+                      testing::chaincode_options{entry.invokable_external, entry.invokable_cc2cc});
+    log::info(
+        "loaded system chaincode {} version {} (ABI {}.{}, SDK {}, {}) from {}; "
+        "invokableExternal={} invokableCC2CC={}",
+        info.name, info.version.empty() ? "-" : info.version, info.abi_major, info.abi_minor,
+        info.sdk_version, info.thread_safe() ? "thread-safe" : "serialised",
+        entry.resolved_path.string(), entry.invokable_external, entry.invokable_cc2cc);
+    plugins_.push_back(loaded_plugin{entry, info});
+  }
+}
+
+void peer_node::start() {
+  load_plugins();
+  try {
+    store_ = std::make_unique<block_store>(config_.file_system_path / "ledgersData");
+  } catch (const store_error& failure) {
+    throw startup_error(failure.what());
+  }
+  log::info("ledger in {}", store_->folder().string());
+  try {
+    const std::lock_guard<std::mutex> lock(channels_mutex_);
+    for (const std::string& name : store_->channels()) open_channel(name, /*restoring=*/true);
+  } catch (const std::exception& failure) {
+    throw startup_error(fmt::format("cannot restore the ledger in '{}': {}",
+                                    store_->folder().string(), failure.what()));
+  }
+}
+
+// Call with channels_mutex_ held.
+peer_node::channel_state& peer_node::open_channel(const std::string& name, bool restoring) {
+  const auto known = channels_.find(name);
+  if (known != channels_.end()) return *known->second;
+  auto state = std::make_unique<channel_state>();
+  state->ledger = &ledger_.open_channel(name);
+  if (restoring) {
+    const uint64_t height = store_->load_blocks(
+        name, [&](testing::block block) { state->ledger->restore(std::move(block)); });
+    log::info("restored channel {} at height {}", name, height);
+  } else {
+    store_->add_channel(name);
+    log::info("created channel {}", name);
+  }
+  block_store* store = store_.get();
+  state->ledger->set_block_sink(
+      [store, name](const testing::block& block) { store->append_block(name, block); });
+  state->cutter = std::make_unique<block_cutter>(*state->ledger, config_.max_message_count,
+                                                 config_.batch_timeout);
+  channel_state& out = *state;
+  channels_.emplace(name, std::move(state));
+  run_inits(name);
+  return out;
+}
+
+void peer_node::run_inits(const std::string& channel) {
+  // Fabric's DeploySysCCs: init runs once per channel on a simulation that is never
+  // committed; its result is only logged.
+  for (const loaded_plugin& plugin : plugins_) {
+    host::proposal context;
+    context.channel_id = channel;
+    // Fabric gives each deploy a random UUID; any id unique to this run does.
+    static std::atomic<uint64_t> deploys{0};
+    const std::string nonce =
+        fmt::format("scc-peer-init-{}-{}-{}", plugin.info.name, channel,
+                    std::chrono::system_clock::now().time_since_epoch().count() + deploys++);
+    context.tx_id = testing::compute_tx_id(nonce, "");
+    context.timestamp = now_timestamp();
+    try {
+      const testing::endorsement result =
+          endorser_.simulate(std::move(context), plugin.info.name, /*is_init=*/true,
+                             /*external=*/false);
+      if (result.response.ok()) {
+        log::info("init of {} on channel {}: status {}", plugin.info.name, channel,
+                  result.response.status);
+      } else {
+        log::warning("init of {} on channel {}: status {}: {}", plugin.info.name, channel,
+                     result.response.status, result.response.message);
+      }
+    } catch (const std::exception& failure) {
+      log::warning("init of {} on channel {} failed: {}", plugin.info.name, channel,
+                   failure.what());
+    }
+  }
+}
+
+void peer_node::handle(Request request, const reply_fn& reply) {
+  const uint64_t id = request.request_id();
+  try {
+    switch (request.kind_case()) {
+      case Request::kInvoke:
+        return handle_proposal(id, *request.mutable_invoke(), /*invoke=*/true, reply);
+      case Request::kQuery:
+        return handle_proposal(id, *request.mutable_query(), /*invoke=*/false, reply);
+      case Request::kListChaincodes: {
+        Reply out;
+        out.set_request_id(id);
+        ChaincodeList& list = *out.mutable_chaincodes();
+        for (const loaded_plugin& plugin : plugins_) {
+          ChaincodeInfo& info = *list.add_chaincodes();
+          info.set_name(plugin.info.name);
+          info.set_version(plugin.info.version);
+          info.set_abi_major(plugin.info.abi_major);
+          info.set_abi_minor(plugin.info.abi_minor);
+          info.set_sdk_version(plugin.info.sdk_version);
+          info.set_path(plugin.entry.resolved_path.string());
+          info.set_invokable_external(plugin.entry.invokable_external);
+          info.set_invokable_cc2cc(plugin.entry.invokable_cc2cc);
+          info.set_thread_safe(plugin.info.thread_safe());
+        }
+        return reply(std::move(out));
+      }
+      case Request::kListChannels: {
+        Reply out;
+        out.set_request_id(id);
+        for (ChannelInfo& info : channel_infos()) {
+          *out.mutable_channels()->add_channels() = std::move(info);
+        }
+        return reply(std::move(out));
+      }
+      case Request::kNodeStatus: {
+        Reply out;
+        out.set_request_id(id);
+        NodeStatus& status = *out.mutable_status();
+        status.set_version(SCC_SDK_VERSION);
+        status.set_listen_address(listen_address_);
+        status.set_file_system_path(config_.file_system_path.string());
+        status.set_uptime_seconds(
+            static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::steady_clock::now() - started_)
+                                      .count()));
+        for (ChannelInfo& info : channel_infos()) *status.add_channels() = std::move(info);
+        return reply(std::move(out));
+      }
+      case Request::KIND_NOT_SET:
+        break;
+    }
+    reply(error_reply(id,
+                      "request has no kind this peer knows (invoke, query, list_chaincodes, "
+                      "list_channels, node_status)"));
+  } catch (const std::exception& failure) {
+    reply(error_reply(id, std::string("request failed: ") + failure.what()));
+  }
+}
+
+std::vector<ChannelInfo> peer_node::channel_infos() {
+  std::vector<ChannelInfo> out;
+  const std::lock_guard<std::mutex> lock(channels_mutex_);
+  for (const auto& [name, state] : channels_) {
+    ChannelInfo info;
+    info.set_name(name);
+    info.set_height(state->ledger->height());
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool invoke,
+                                const reply_fn& reply) {
+  if (std::optional<std::string> refused = check_channel_name(proposal.channel_id())) {
+    return reply(error_reply(request_id, *refused));
+  }
+  if (proposal.chaincode().empty()) {
+    return reply(error_reply(request_id, "the proposal names no chaincode"));
+  }
+  // Fabric's endorser accepts only the transaction id derived from nonce and creator.
+  const std::string expected_tx_id = testing::compute_tx_id(proposal.nonce(), proposal.creator());
+  if (!proposal.tx_id().empty() && proposal.tx_id() != expected_tx_id) {
+    return reply(error_reply(
+        request_id, fmt::format("incorrectly formed txid: '{}' is not hex(SHA-256(nonce || "
+                                "creator)) '{}'",
+                                proposal.tx_id(), expected_tx_id)));
+  }
+  channel_state* channel = nullptr;
+  {
+    const std::lock_guard<std::mutex> lock(channels_mutex_);
+    if (stopped_) return reply(error_reply(request_id, "the peer is shutting down"));
+    channel = &open_channel(proposal.channel_id(), /*restoring=*/false);
+  }
+
+  host::proposal context;
+  ChaincodeInput& input = *proposal.mutable_input();
+  context.args.reserve(static_cast<std::size_t>(input.args_size()));
+  for (std::string& arg : *input.mutable_args()) context.args.push_back(std::move(arg));
+  context.tx_id = expected_tx_id;
+  context.channel_id = proposal.channel_id();
+  context.creator = proposal.creator();
+  for (auto& [key, value] : *proposal.mutable_transient()) context.transient.emplace(key, value);
+  for (auto& [key, value] : *input.mutable_decorations()) context.decorations.emplace(key, value);
+  context.binding = compute_binding(proposal.nonce(), proposal.creator());
+  context.timestamp = proposal.has_timestamp() ? scc::timestamp{proposal.timestamp().seconds(),
+                                                                proposal.timestamp().nanos()}
+                                               : now_timestamp();
+
+  // is_init is ignored: a system chaincode's init runs only when the peer deploys it on a
+  // channel, never through a proposal.
+  testing::endorsement endorsed = endorser_.simulate(std::move(context), proposal.chaincode(),
+                                                     /*is_init=*/false, /*external=*/true);
+  Reply out;
+  out.set_request_id(request_id);
+  InvocationResult& result = *out.mutable_invocation();
+  result.set_tx_id(expected_tx_id);
+  fill_response(endorsed.response, *result.mutable_response());
+  set_code(result, testing::validation_code::not_validated);
+  // A query, or a proposal no peer would endorse: nothing reaches a block.
+  if (!invoke || !endorsed.response.ok()) return reply(std::move(out));
+
+  std::optional<testing::chaincode_event> event = endorsed.event;
+  const std::string chaincode = endorsed.chaincode;
+  channel->cutter->submit(std::move(endorsed),
+                          [out = std::move(out), event = std::move(event), chaincode,
+                           reply](const block_cutter::outcome& done) mutable {
+                            if (!done.committed) {
+                              Reply failed = error_reply(out.request_id(), done.error);
+                              return reply(std::move(failed));
+                            }
+                            InvocationResult& committed = *out.mutable_invocation();
+                            set_code(committed, done.code);
+                            committed.set_block_number(done.block_number);
+                            committed.set_in_block(true);
+                            if (done.code == testing::validation_code::valid && event) {
+                              ChaincodeEvent& sent = *committed.mutable_event();
+                              sent.set_chaincode_id(chaincode);
+                              sent.set_tx_id(committed.tx_id());
+                              sent.set_event_name(event->name);
+                              sent.set_payload(event->payload);
+                            }
+                            reply(std::move(out));
+                          });
+}
+
+void peer_node::stop() {
+  {
+    const std::lock_guard<std::mutex> lock(channels_mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  // Committers finish their blocks without the lock: a reply may need it (channel_infos).
+  for (auto& [name, state] : channels_) state->cutter->stop();
+  for (auto& [name, state] : channels_) state->ledger->set_block_sink(nullptr);
+  store_.reset();
+  log::info("ledger closed");
+}
+
+}  // namespace scc::peer

@@ -1,0 +1,89 @@
+// peer_node.hpp - what scc-peer does with a request, transport aside: the loaded plugins, the
+// channels (in-memory stub ledger, durable in LevelDB), one block cutter per channel.
+#ifndef SCC_PEER_PEER_NODE_HPP
+#define SCC_PEER_PEER_NODE_HPP
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "block_cutter.hpp"
+#include "block_store.hpp"
+#include "config.hpp"
+#include "scc_peer.pb.h"
+
+#include <scc/testing/endorser.hpp>
+#include <scc/testing/ledger.hpp>
+
+namespace scc::peer {
+
+// Start-up refused: a plugin entry that cannot be loaded, a ledger that cannot be opened.
+class startup_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Fabric's channel name rule: [a-z][a-z0-9.-]*, fewer than 250 characters. Returns why a name
+// is refused, or nullopt.
+std::optional<std::string> check_channel_name(const std::string& name);
+
+class peer_node {
+ public:
+  using reply_fn = std::function<void(Reply)>;
+
+  explicit peer_node(peer_config config);
+  ~peer_node();
+  peer_node(const peer_node&) = delete;
+  peer_node& operator=(const peer_node&) = delete;
+
+  // Loads the plugins, opens the ledger and restores its channels (running every plugin's init
+  // on each, as Fabric's deploy does). Throws startup_error.
+  void start();
+
+  // Handles one request. reply runs exactly once, on this thread or, for an invoke, on the
+  // channel's committer thread once the block holding it is durably committed.
+  void handle(Request request, const reply_fn& reply);
+
+  // Cuts and commits what is queued, stops the committers and closes the ledger.
+  void stop();
+
+  void set_listen_address(std::string address) { listen_address_ = std::move(address); }
+  const peer_config& config() const noexcept { return config_; }
+
+ private:
+  struct loaded_plugin {
+    plugin_entry entry;
+    plugin_info info;
+  };
+  struct channel_state {
+    testing::channel* ledger = nullptr;
+    std::unique_ptr<block_cutter> cutter;
+  };
+
+  void load_plugins();
+  channel_state& open_channel(const std::string& name, bool restoring);
+  void run_inits(const std::string& channel);
+  void handle_proposal(uint64_t request_id, Proposal& proposal, bool invoke, const reply_fn& reply);
+  std::vector<ChannelInfo> channel_infos();
+
+  peer_config config_;
+  std::string listen_address_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::unique_ptr<block_store> store_;
+  testing::ledger ledger_;
+  testing::endorser endorser_{ledger_};
+  std::vector<loaded_plugin> plugins_;
+  std::mutex channels_mutex_;
+  std::map<std::string, std::unique_ptr<channel_state>> channels_;
+  bool stopped_ = false;
+};
+
+}  // namespace scc::peer
+
+#endif  // SCC_PEER_PEER_NODE_HPP

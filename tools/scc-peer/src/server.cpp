@@ -1,0 +1,323 @@
+#include "server.hpp"
+
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "framing.hpp"
+#include "log.hpp"
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <fmt/core.h>
+
+namespace scc::peer {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Requests of one connection that may await their replies before it stops reading more.
+constexpr std::size_t max_awaiting_replies = 8192;
+
+std::string frame_of(const Reply& reply) {
+  std::string frame;
+  const std::size_t size = reply.ByteSizeLong();
+  frame.reserve(frame_header_size + size);
+  append_frame_header(frame, static_cast<uint32_t>(size));
+  reply.AppendToString(&frame);
+  return frame;
+}
+
+std::string error_frame(uint64_t request_id, std::string message) {
+  Reply reply;
+  reply.set_request_id(request_id);
+  reply.mutable_error()->set_message(std::move(message));
+  return frame_of(reply);
+}
+
+}  // namespace
+
+class connection : public std::enable_shared_from_this<connection> {
+ public:
+  connection(peer_node& node, std::shared_ptr<server::registry> registry, tcp::socket socket,
+             uint64_t id, uint32_t frame_limit)
+      : node_(node),
+        registry_(std::move(registry)),
+        socket_(std::move(socket)),
+        strand_(socket_.get_executor()),
+        id_(id),
+        frame_limit_(frame_limit),
+        reader_(frame_limit) {}
+
+  ~connection() {
+    const std::lock_guard<std::mutex> lock(registry_->mutex);
+    registry_->connections.erase(id_);
+  }
+
+  void start() {
+    asio::dispatch(strand_, [self = shared_from_this()] {
+      boost::system::error_code ignored;
+      self->socket_.set_option(tcp::no_delay(true), ignored);
+      self->read();
+    });
+  }
+
+  // Any thread: serialises here, writes on the strand.
+  void send(const Reply& reply) {
+    std::string frame = frame_of(reply);
+    if (frame.size() - frame_header_size > frame_limit_) {
+      frame = error_frame(reply.request_id(),
+                          fmt::format("the reply is {} bytes, more than the frame limit of {} "
+                                      "bytes (sccPeer.maxFrameBytes)",
+                                      frame.size() - frame_header_size, frame_limit_));
+    }
+    asio::dispatch(strand_, [self = shared_from_this(), frame = std::move(frame)]() mutable {
+      --self->awaiting_;
+      self->enqueue(std::move(frame));
+      if (self->paused_ && self->awaiting_ < max_awaiting_replies / 2) {
+        self->paused_ = false;
+        self->read();
+      }
+    });
+  }
+
+  void stop_reading() {
+    asio::dispatch(strand_, [self = shared_from_this()] { self->stop_reading_ = true; });
+  }
+
+  void close_when_idle() {
+    asio::dispatch(strand_, [self = shared_from_this()] {
+      self->closing_ = true;
+      self->maybe_close();
+    });
+  }
+
+  void close_now() {
+    asio::dispatch(strand_, [self = shared_from_this()] { self->close(); });
+  }
+
+ private:
+  void read() {
+    if (closed_ || failed_ || stop_reading_ || read_active_ || closing_) return;
+    if (awaiting_ >= max_awaiting_replies) {
+      paused_ = true;
+      return;
+    }
+    auto [space, size] = reader_.prepare();
+    read_active_ = true;
+    socket_.async_read_some(
+        asio::buffer(space, size),
+        asio::bind_executor(strand_, [self = shared_from_this()](
+                                         const boost::system::error_code& error,
+                                         std::size_t bytes) { self->on_read(error, bytes); }));
+  }
+
+  void on_read(const boost::system::error_code& error, std::size_t bytes) {
+    read_active_ = false;
+    if (closed_) return;
+    if (error) {
+      if (error == asio::error::eof && reader_.buffered() > 0) {
+        const uint32_t announced = reader_.announced_length();
+        return fail(announced == 0
+                        ? fmt::format("truncated frame: the connection ended after {} of the 4 "
+                                      "header bytes",
+                                      reader_.buffered())
+                        : fmt::format("truncated frame: the header announces {} bytes, the "
+                                      "connection ended after {}",
+                                      announced, reader_.buffered() - frame_header_size));
+      }
+      // The client is done sending; answer what it asked, then close.
+      closing_ = true;
+      return maybe_close();
+    }
+    reader_.commit(bytes);
+    for (;;) {
+      std::string_view body;
+      const frame_reader::result next = reader_.next(body);
+      if (next == frame_reader::result::incomplete) break;
+      if (next == frame_reader::result::oversize) {
+        return fail(
+            fmt::format("frame of {} bytes exceeds the frame limit of {} bytes "
+                        "(sccPeer.maxFrameBytes)",
+                        reader_.announced_length(), reader_.limit()));
+      }
+      Request request;
+      if (!request.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+        return fail(fmt::format("undecodable frame: its {} bytes are not an scc.peer.Request",
+                                body.size()));
+      }
+      if (stop_reading_) {
+        enqueue(error_frame(request.request_id(), "the peer is shutting down"));
+        continue;
+      }
+      ++awaiting_;
+      node_.handle(std::move(request),
+                   [self = shared_from_this()](Reply reply) { self->send(reply); });
+      if (failed_ || closed_) return;
+    }
+    read();
+  }
+
+  // Refuses the stream: one error reply, then the connection closes.
+  void fail(std::string message) {
+    log::warning("connection {} ({}): {}; closing it", id_, peer_name(), message);
+    enqueue(error_frame(0, std::move(message)));
+    failed_ = true;
+    maybe_close();
+  }
+
+  void enqueue(std::string frame) {
+    if (closed_ || (failed_ && !queued_.empty())) return;
+    queued_.push_back(std::move(frame));
+    write();
+  }
+
+  void write() {
+    if (write_active_ || closed_) return;
+    if (queued_.empty()) return maybe_close();
+    writing_.swap(queued_);
+    buffers_.clear();
+    for (const std::string& frame : writing_) buffers_.emplace_back(frame.data(), frame.size());
+    write_active_ = true;
+    asio::async_write(
+        socket_, buffers_,
+        asio::bind_executor(strand_, [self = shared_from_this()](
+                                         const boost::system::error_code& error, std::size_t) {
+          self->write_active_ = false;
+          self->writing_.clear();
+          if (error) return self->close();
+          self->write();
+        }));
+  }
+
+  void maybe_close() {
+    if (closed_ || write_active_ || !queued_.empty()) return;
+    if (failed_ || (closing_ && awaiting_ == 0)) close();
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  std::string peer_name() const {
+    boost::system::error_code error;
+    const tcp::endpoint remote = socket_.remote_endpoint(error);
+    if (error) return "?";
+    return remote.address().to_string() + ":" + std::to_string(remote.port());
+  }
+
+  peer_node& node_;
+  std::shared_ptr<server::registry> registry_;
+  tcp::socket socket_;
+  asio::any_io_executor strand_;  // the socket's executor: a strand, see server::accept
+  uint64_t id_;
+  uint32_t frame_limit_;
+  frame_reader reader_;
+  std::vector<std::string> queued_;
+  std::vector<std::string> writing_;
+  std::vector<asio::const_buffer> buffers_;
+  std::size_t awaiting_ = 0;
+  bool read_active_ = false;
+  bool write_active_ = false;
+  bool paused_ = false;
+  bool stop_reading_ = false;
+  bool closing_ = false;
+  bool failed_ = false;
+  bool closed_ = false;
+};
+
+server::server(asio::io_context& io, peer_node& node, const std::string& listen_address,
+               uint32_t frame_limit)
+    : io_(io), node_(node), frame_limit_(frame_limit), acceptor_(io) {
+  const std::optional<host_port> where = split_host_port(listen_address);
+  if (!where) {
+    throw startup_error("peer.listenAddress '" + listen_address + "' is not HOST:PORT");
+  }
+  try {
+    tcp::resolver resolver(io);
+    const auto endpoints =
+        resolver.resolve(where->host, std::to_string(where->port),
+                         tcp::resolver::passive | tcp::resolver::numeric_service);
+    const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& failure) {
+    throw startup_error(fmt::format("cannot listen on {} (peer.listenAddress): {}", listen_address,
+                                    failure.code().message()));
+  }
+}
+
+server::~server() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+std::vector<std::shared_ptr<connection>> server::live_connections() {
+  std::vector<std::shared_ptr<connection>> out;
+  const std::lock_guard<std::mutex> lock(registry_->mutex);
+  for (auto& [id, weak] : registry_->connections) {
+    if (auto live = weak.lock()) out.push_back(std::move(live));
+  }
+  return out;
+}
+
+tcp::endpoint server::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void server::start() { accept(); }
+
+void server::accept() {
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](const boost::system::error_code& error, tcp::socket socket) {
+        if (error) {
+          if (error == asio::error::operation_aborted || stopping_) return;
+          log::warning("accept failed: {}", error.message());
+        } else {
+          std::shared_ptr<connection> accepted;
+          {
+            const std::lock_guard<std::mutex> lock(registry_->mutex);
+            const uint64_t id = registry_->next_id++;
+            accepted =
+                std::make_shared<connection>(node_, registry_, std::move(socket), id, frame_limit_);
+            registry_->connections.emplace(id, accepted);
+          }
+          log::debug("connection accepted");
+          accepted->start();
+        }
+        if (!stopping_) accept();
+      });
+}
+
+void server::stop_accepting() {
+  stopping_ = true;
+  asio::dispatch(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  for (const auto& live : live_connections()) live->stop_reading();
+}
+
+bool server::close_connections(std::chrono::milliseconds grace) {
+  for (const auto& live : live_connections()) live->close_when_idle();
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      const std::lock_guard<std::mutex> lock(registry_->mutex);
+      if (registry_->connections.empty()) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (const auto& live : live_connections()) live->close_now();
+  return false;
+}
+
+}  // namespace scc::peer
