@@ -2,8 +2,9 @@
 # THE main command: installs missing Debian packages, builds everything into $BUILD_DIR
 # (default build/), then runs the example plugin:
 #   1. scc-inspect on examples/kvscc's kvscc.so (what the plugin says about itself),
-#   2. kvscc-demo, which loads kvscc.so and runs a scripted sequence of invokes.
-# (Once the stub peer scc-peer exists, this is where it will be started instead.)
+#   2. kvscc-demo, which loads kvscc.so and runs a scripted sequence of invokes,
+#   3. tools/scc-peer/demo.sh: scc-peer started on the examples' core.yaml, a scripted run of
+#      invokes and queries against every example, then the peer stopped.
 # See scripts/common.sh for BUILD_DIR, BUILD_TYPE, JOBS, SCC_SKIP_DEPS.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -41,6 +42,14 @@ if [[ -f "$demo" && -x "$demo" ]]; then
   "$demo"
 else
   echo "run.sh: $demo not built; nothing more to run"
+fi
+
+peer="$BUILD_DIR/tools/scc-peer/scc-peer"
+if [[ -x "$peer" ]]; then
+  banner "scc-peer with the examples (tools/scc-peer/demo.sh)"
+  "$SCC_ROOT/tools/scc-peer/demo.sh" "$BUILD_DIR"
+else
+  echo "run.sh: $peer not built (SCC_BUILD_TOOLS=OFF?); skipping the scc-peer demo"
 fi
 
 banner "done"
