@@ -82,12 +82,14 @@ class endorser::chaincode_transaction : public host::transaction {
   // callers' stack frames, so a call costs no allocation.
   struct call_frame {
     std::string_view chaincode;
+    std::string_view channel;
     const call_frame* caller;
-    bool includes(std::string_view name) const {
+    // The frame running name, on channel if one is given, else on any channel.
+    const call_frame* find(std::string_view name, std::optional<std::string_view> on = {}) const {
       for (const call_frame* frame = this; frame != nullptr; frame = frame->caller) {
-        if (frame->chaincode == name) return true;
+        if (frame->chaincode == name && (!on || frame->channel == *on)) return frame;
       }
-      return false;
+      return nullptr;
     }
   };
 
@@ -98,7 +100,7 @@ class endorser::chaincode_transaction : public host::transaction {
         simulation_(on),
         ns_(std::move(ns)),
         is_init_(is_init),
-        frame_{ns_, &caller} {}
+        frame_{ns_, this->context().channel_id, &caller} {}
 
   std::optional<std::string_view> get_state(std::string_view collection,
                                             std::string_view key) override {
@@ -207,14 +209,31 @@ inline scc::response endorser::chaincode_transaction::invoke_chaincode(
   host::proposal callee_context = context();
   callee_context.args = args;
   const bool same_channel = channel.empty() || channel == context().channel_id;
+  const std::string_view target_channel =
+      same_channel ? std::string_view(context().channel_id) : channel;
+  // The peer keeps one context per (channel, txid) and chaincode.
+  if (frame_.find(chaincode_name, target_channel) != nullptr) {
+    throw host::error(SCC_STATUS_INVALID_ARGUMENT,
+                      "txid: " + context().tx_id + "(" + std::string(target_channel) + ") exists");
+  }
+  // On another channel Fabric would run it (another context), but this thread already holds the
+  // plugin's instance lock: going on would deadlock. Refuse instead.
+  if (!target->plugin->info().thread_safe()) {
+    if (const call_frame* running = frame_.find(chaincode_name)) {
+      throw host::error(
+          SCC_STATUS_INVALID_ARGUMENT,
+          "chaincode " + std::string(chaincode_name) +
+              " is already running in this transaction (on channel " +
+              std::string(running->channel) +
+              ") and is not thread-safe, so scc cannot enter it again from channel " +
+              std::string(target_channel) +
+              "; declare `static constexpr bool thread_safe = true;` in the plugin class to "
+              "allow it");
+    }
+  }
   if (same_channel) {
     // The callee shares this simulation: its reads and writes join the transaction's
     // read/write set under its own namespace. Its event is dropped.
-    if (frame_.includes(chaincode_name)) {
-      // The peer keeps one context per (channel, txid) and chaincode.
-      throw host::error(SCC_STATUS_INVALID_ARGUMENT,
-                        "txid: " + context().tx_id + "(" + context().channel_id + ") exists");
-    }
     chaincode_transaction callee(owner_, simulation_, std::string(chaincode_name),
                                  std::move(callee_context), /*is_init=*/false, frame_);
     return target->plugin->invoke(callee);
@@ -222,9 +241,8 @@ inline scc::response endorser::chaincode_transaction::invoke_chaincode(
   // Another channel: a query on a fresh simulation whose writes are thrown away.
   callee_context.channel_id = std::string(channel);
   simulation other(owner_.ledger_.open_channel(channel), context().tx_id, owner_.options_);
-  const call_frame other_channel{{}, nullptr};
   chaincode_transaction callee(owner_, other, std::string(chaincode_name),
-                               std::move(callee_context), /*is_init=*/false, other_channel);
+                               std::move(callee_context), /*is_init=*/false, frame_);
   scc::response answer = target->plugin->invoke(callee);
   other.finish();
   return answer;
@@ -248,7 +266,7 @@ inline endorsement endorser::simulate(host::proposal context, const std::string&
     return out;
   }
   simulation run(ledger_.open_channel(context.channel_id), context.tx_id, options_);
-  const chaincode_transaction::call_frame proposal_origin{{}, nullptr};
+  const chaincode_transaction::call_frame proposal_origin{{}, {}, nullptr};
   chaincode_transaction tx(*this, run, chaincode, std::move(context), is_init, proposal_origin);
   out.response = is_init ? target->plugin->init(tx) : target->plugin->invoke(tx);
   out.event = std::move(tx.event());
