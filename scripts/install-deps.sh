@@ -18,6 +18,8 @@ packages=(
   libleveldb-dev
   libcli11-dev
   libssl-dev
+  clang
+  libclang-rt-14-dev
   binutils
 )
 

@@ -2,10 +2,13 @@
 # THE test command: installs missing Debian packages, then
 #   1. configures and builds everything into $BUILD_DIR (default build/) and runs ctest,
 #   2. the same with AddressSanitizer + UndefinedBehaviorSanitizer (Debug, no benchmarks)
-#      into $ASAN_BUILD_DIR (default build-asan/) and runs ctest with leak detection on.
+#      into $ASAN_BUILD_DIR (default build-asan/) and runs ctest with leak detection on,
+#   3. builds the libFuzzer targets with clang (build-fuzz/) and runs each for
+#      $SCC_FUZZ_SECONDS (default 30) seconds (scripts/fuzz.sh).
 # Exits non-zero if any step fails; prints a summary either way.
 #
 # Environment (see also scripts/common.sh): ASAN_BUILD_DIR, SCC_SKIP_ASAN=1 (skip step 2),
+# SCC_SKIP_FUZZ=1 (skip step 3), SCC_FUZZ_SECONDS,
 # CTEST_ARGS (extra ctest arguments, e.g. "-R package").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -80,6 +83,18 @@ else
   else
     skip "ctest ($ASAN_BUILD_DIR, ASan+UBSan)"
   fi
+fi
+
+# 3. Each libFuzzer target for a short run (issue 6): needs clang and libclang-rt-14-dev.
+if [[ "${SCC_SKIP_FUZZ:-0}" == "1" ]]; then
+  skip "fuzz (${SCC_FUZZ_SECONDS:-30}s per target)"
+elif ! command -v clang++ >/dev/null 2>&1; then
+  echo "test.sh: clang++ not found; skipping the fuzz stage"
+  skip "fuzz (${SCC_FUZZ_SECONDS:-30}s per target)"
+else
+  stage "fuzz (${SCC_FUZZ_SECONDS:-30}s per target)" \
+    env FUZZ_BUILD_DIR="${FUZZ_BUILD_DIR:-build-fuzz}" \
+    "$SCC_ROOT/scripts/fuzz.sh" "${SCC_FUZZ_SECONDS:-30}" || true
 fi
 
 banner "summary"
