@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "text.hpp"
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
@@ -16,29 +17,9 @@ namespace scc::peer {
 
 namespace {
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string uppercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using text::lowercase;
+using text::trim;
+using text::uppercase;
 
 // CORE_PEER_LISTENADDRESS for peer.listenAddress, as Fabric's viper setup names it.
 std::string env_name(std::string_view key) {
