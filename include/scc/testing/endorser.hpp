@@ -17,6 +17,7 @@
 #include "scc/host/transaction.hpp"
 #include "scc/response.hpp"
 #include "scc/testing/block.hpp"
+#include "scc/testing/execution.hpp"
 #include "scc/testing/ledger.hpp"
 #include "scc/testing/simulation.hpp"
 
@@ -35,6 +36,7 @@ class endorser {
   struct installed_chaincode {
     std::shared_ptr<plugin_instance> plugin;
     chaincode_options options;
+    std::shared_ptr<chaincode_health> health = std::make_shared<chaincode_health>();
   };
 
   explicit endorser(testing::ledger& on, simulation_options options = {})
@@ -44,7 +46,8 @@ class endorser {
   // everything before simulating: simulate() may run on many threads, install() may not.
   void install(std::shared_ptr<plugin_instance> plugin, chaincode_options options = {}) {
     const std::string name = plugin->info().name;
-    installed_.insert_or_assign(name, installed_chaincode{std::move(plugin), options});
+    installed_.insert_or_assign(name, installed_chaincode{std::move(plugin), options,
+                                                          std::make_shared<chaincode_health>()});
   }
 
   const installed_chaincode* find(std::string_view name) const {
@@ -62,12 +65,35 @@ class endorser {
   const simulation_options& options() const noexcept { return options_; }
 
   // Simulates one proposal on context.channel_id. external: the proposal comes from a client,
-  // so invokableExternal applies. is_init runs the plugin's init instead of invoke.
+  // so invokableExternal applies. is_init runs the plugin's init instead of invoke. A host that
+  // may give up on the run (another thread calls run->abandon()) passes run; an abandoned run
+  // answers 500 with the reason given to abandon() and no read/write set.
   endorsement simulate(host::proposal context, const std::string& chaincode, bool is_init,
-                       bool external = true);
+                       bool external = true, execution* run = nullptr);
 
  private:
   class chaincode_transaction;
+  template <class Cursor>
+  class guarded_cursor;
+
+  // Refuses a chaincode that is not thread-safe while a call given up on is still inside it: its
+  // instance lock is held, so this call would only wait behind it.
+  static std::optional<std::string> refusal(const std::string& name,
+                                            const installed_chaincode& target) {
+    const uint32_t stuck = target.health->abandoned_calls.load(std::memory_order_acquire);
+    if (stuck == 0 || target.plugin->info().thread_safe()) return std::nullopt;
+    return "chaincode " + name + " is not responding: " + std::to_string(stuck) +
+           (stuck == 1 ? " call" : " calls") +
+           " the peer gave up on (chaincode.executetimeout) have not returned, and it is not "
+           "thread-safe, so this call would wait behind them. It is refused until they return; "
+           "restart the peer to recover";
+  }
+
+  static scc::response call_plugin(const installed_chaincode& target, const std::string& name,
+                                   host::transaction& tx, bool is_init, execution* run) {
+    const execution::inside running(run, name, target.health);
+    return is_init ? target.plugin->init(tx) : target.plugin->invoke(tx);
+  }
 
   testing::ledger& ledger_;
   simulation_options options_;
@@ -94,16 +120,18 @@ class endorser::chaincode_transaction : public host::transaction {
   };
 
   chaincode_transaction(endorser& owner, simulation& on, std::string ns, host::proposal context,
-                        bool is_init, const call_frame& caller)
+                        bool is_init, const call_frame& caller, execution* run)
       : host::transaction(std::move(context)),
         owner_(owner),
         simulation_(on),
         ns_(std::move(ns)),
         is_init_(is_init),
-        frame_{ns_, this->context().channel_id, &caller} {}
+        frame_{ns_, this->context().channel_id, &caller},
+        run_(run) {}
 
   std::optional<std::string_view> get_state(std::string_view collection,
                                             std::string_view key) override {
+    const execution::stub_section section(run_);
     if (collection.empty()) return simulation_.get_state(ns_, key);
     check_private_allowed();
     return simulation_.get_private_data(ns_, collection, key);
@@ -111,6 +139,7 @@ class endorser::chaincode_transaction : public host::transaction {
 
   void put_state(std::string_view collection, std::string_view key,
                  std::string_view value) override {
+    const execution::stub_section section(run_);
     if (collection.empty()) return simulation_.set_state(ns_, key, value);
     check_private_allowed();
     simulation_.set_private_data(ns_, collection, key, value);
@@ -121,12 +150,14 @@ class endorser::chaincode_transaction : public host::transaction {
   }
 
   void purge_private_data(std::string_view collection, std::string_view key) override {
+    const execution::stub_section section(run_);
     check_private_allowed();
     simulation_.purge_private_data(ns_, collection, key);
   }
 
   std::optional<std::string_view> get_private_data_hash(std::string_view collection,
                                                         std::string_view key) override {
+    const execution::stub_section section(run_);
     check_private_allowed();
     hash_ = simulation_.get_private_data_hash(ns_, collection, key);
     if (!hash_) return std::nullopt;
@@ -135,12 +166,14 @@ class endorser::chaincode_transaction : public host::transaction {
 
   std::optional<std::string_view> get_validation_parameter(std::string_view collection,
                                                            std::string_view key) override {
+    const execution::stub_section section(run_);
     if (!collection.empty()) check_private_allowed();
     return simulation_.get_validation_parameter(ns_, collection, key);
   }
 
   void set_validation_parameter(std::string_view collection, std::string_view key,
                                 std::string_view policy) override {
+    const execution::stub_section section(run_);
     if (!collection.empty()) check_private_allowed();
     simulation_.set_validation_parameter(ns_, collection, key, policy);
   }
@@ -149,8 +182,9 @@ class endorser::chaincode_transaction : public host::transaction {
                                                std::string_view start_key, std::string_view end_key,
                                                int32_t page_size,
                                                std::string_view bookmark) override {
+    const execution::stub_section section(run_);
     if (!collection.empty()) check_private_allowed();
-    return simulation_.range(ns_, collection, start_key, end_key, page_size, bookmark);
+    return guard(simulation_.range(ns_, collection, start_key, end_key, page_size, bookmark));
   }
 
   std::unique_ptr<host::kv_cursor> rich_query(std::string_view, std::string_view, int32_t,
@@ -160,7 +194,8 @@ class endorser::chaincode_transaction : public host::transaction {
   }
 
   std::unique_ptr<host::history_cursor> history_query(std::string_view key) override {
-    return simulation_.history(ns_, key);
+    const execution::stub_section section(run_);
+    return guard(simulation_.history(ns_, key));
   }
 
   void set_event(std::string_view name, std::string_view payload) override {
@@ -176,6 +211,13 @@ class endorser::chaincode_transaction : public host::transaction {
   std::optional<chaincode_event>& event() noexcept { return event_; }
 
  private:
+  // A cursor reads committed state on each next(): it takes the run's stub section too.
+  template <class Cursor>
+  std::unique_ptr<Cursor> guard(std::unique_ptr<Cursor> cursor) {
+    if (run_ == nullptr) return cursor;
+    return std::make_unique<guarded_cursor<Cursor>>(std::move(cursor), run_);
+  }
+
   void check_private_allowed() const {
     if (is_init_) {
       throw host::error(SCC_STATUS_INVALID_ARGUMENT,
@@ -188,13 +230,47 @@ class endorser::chaincode_transaction : public host::transaction {
   std::string ns_;
   bool is_init_;
   call_frame frame_;
+  execution* run_;
   std::optional<chaincode_event> event_;
   std::optional<std::string> hash_;
+};
+
+template <>
+class endorser::guarded_cursor<host::kv_cursor> : public host::kv_cursor {
+ public:
+  guarded_cursor(std::unique_ptr<host::kv_cursor> rows, execution* run)
+      : rows_(std::move(rows)), run_(run) {}
+  std::optional<host::kv_view> next() override {
+    const execution::stub_section section(run_);
+    return rows_->next();
+  }
+  int32_t fetched_records_count() const override { return rows_->fetched_records_count(); }
+  std::string_view bookmark() const override { return rows_->bookmark(); }
+
+ private:
+  std::unique_ptr<host::kv_cursor> rows_;
+  execution* run_;
+};
+
+template <>
+class endorser::guarded_cursor<host::history_cursor> : public host::history_cursor {
+ public:
+  guarded_cursor(std::unique_ptr<host::history_cursor> rows, execution* run)
+      : rows_(std::move(rows)), run_(run) {}
+  std::optional<host::modification_view> next() override {
+    const execution::stub_section section(run_);
+    return rows_->next();
+  }
+
+ private:
+  std::unique_ptr<host::history_cursor> rows_;
+  execution* run_;
 };
 
 inline scc::response endorser::chaincode_transaction::invoke_chaincode(
     std::string_view chaincode_name, std::string_view channel,
     const std::vector<std::string>& args) {
+  execution::stub_section section(run_);
   const installed_chaincode* target = owner_.find(chaincode_name);
   if (target == nullptr) {
     throw host::error(SCC_STATUS_NOT_FOUND, "chaincode " + std::string(chaincode_name) +
@@ -231,25 +307,33 @@ inline scc::response endorser::chaincode_transaction::invoke_chaincode(
               "allow it");
     }
   }
+  const std::string callee_name(chaincode_name);
+  if (std::optional<std::string> refused = refusal(callee_name, *target)) {
+    throw host::error(SCC_STATUS_INTERNAL, *refused);
+  }
   if (same_channel) {
     // The callee shares this simulation: its reads and writes join the transaction's
     // read/write set under its own namespace. Its event is dropped.
-    chaincode_transaction callee(owner_, simulation_, std::string(chaincode_name),
-                                 std::move(callee_context), /*is_init=*/false, frame_);
-    return target->plugin->invoke(callee);
+    chaincode_transaction callee(owner_, simulation_, callee_name, std::move(callee_context),
+                                 /*is_init=*/false, frame_, run_);
+    section.unlock();  // the callee's stub calls take their own
+    return call_plugin(*target, callee_name, callee, /*is_init=*/false, run_);
   }
   // Another channel: a query on a fresh simulation whose writes are thrown away.
   callee_context.channel_id = std::string(channel);
   simulation other(owner_.ledger_.open_channel(channel), context().tx_id, owner_.options_);
-  chaincode_transaction callee(owner_, other, std::string(chaincode_name),
-                               std::move(callee_context), /*is_init=*/false, frame_);
-  scc::response answer = target->plugin->invoke(callee);
+  const execution::attachment attached(run_, other);
+  chaincode_transaction callee(owner_, other, callee_name, std::move(callee_context),
+                               /*is_init=*/false, frame_, run_);
+  section.unlock();
+  scc::response answer = call_plugin(*target, callee_name, callee, /*is_init=*/false, run_);
+  const execution::stub_section finishing(run_);
   other.finish();
   return answer;
 }
 
 inline endorsement endorser::simulate(host::proposal context, const std::string& chaincode,
-                                      bool is_init, bool external) {
+                                      bool is_init, bool external, execution* run) {
   endorsement out;
   out.channel = context.channel_id;
   out.chaincode = chaincode;
@@ -265,12 +349,25 @@ inline endorsement endorser::simulate(host::proposal context, const std::string&
     out.response = scc::error("chaincode " + chaincode + " cannot be invoked through a proposal");
     return out;
   }
-  simulation run(ledger_.open_channel(context.channel_id), context.tx_id, options_);
+  if (std::optional<std::string> refused = refusal(chaincode, *target)) {
+    out.response = scc::error(*refused);
+    return out;
+  }
+  simulation sim(ledger_.open_channel(context.channel_id), context.tx_id, options_);
+  const execution::attachment attached(run, sim);
   const chaincode_transaction::call_frame proposal_origin{{}, {}, nullptr};
-  chaincode_transaction tx(*this, run, chaincode, std::move(context), is_init, proposal_origin);
-  out.response = is_init ? target->plugin->init(tx) : target->plugin->invoke(tx);
-  out.event = std::move(tx.event());
-  out.rwset = std::make_shared<const tx_rwset>(run.finish());
+  chaincode_transaction tx(*this, sim, chaincode, std::move(context), is_init, proposal_origin,
+                           run);
+  out.response = call_plugin(*target, chaincode, tx, is_init, run);
+  try {
+    const execution::stub_section finishing(run);
+    out.event = std::move(tx.event());
+    out.rwset = std::make_shared<const tx_rwset>(sim.finish());
+  } catch (const host::error& abandoned) {
+    // Given up on while the plugin ran: whatever it answered is not the peer's answer.
+    out.response = scc::error(abandoned.what());
+    out.event.reset();
+  }
   return out;
 }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "scc/testing/block.hpp"
+#include "scc/testing/detail/snapshot_lock.hpp"
 #include "scc/testing/rwset.hpp"
 #include "scc/testing/validation_code.hpp"
 #include "scc/testing/world_state.hpp"
@@ -56,12 +57,12 @@ class channel {
   const ledger_options& options() const noexcept { return options_; }
 
   uint64_t height() const {
-    const std::shared_lock<std::shared_mutex> lock(mutex_);
+    const std::shared_lock<detail::snapshot_lock> lock(mutex_);
     return blocks_.size();
   }
 
   void set_block_sink(block_sink sink) {
-    const std::unique_lock<std::shared_mutex> lock(mutex_);
+    const std::unique_lock<detail::snapshot_lock> lock(mutex_);
     sink_ = std::move(sink);
   }
 
@@ -139,7 +140,7 @@ class channel {
 
   std::string name_;
   ledger_options options_;
-  mutable std::shared_mutex mutex_;
+  mutable detail::snapshot_lock mutex_;
   block_sink sink_;
   std::map<std::string, key_space, std::less<>> public_;
   std::map<std::string, key_space, std::less<>> private_;  // by private_space(ns, collection)
@@ -287,7 +288,7 @@ inline void channel::note_updates(const tx_rwset& rwset, block_updates& updates)
 }
 
 inline block_result channel::commit(std::vector<endorsement> transactions) {
-  const std::unique_lock<std::shared_mutex> lock(mutex_);
+  const std::unique_lock<detail::snapshot_lock> lock(mutex_);
   block next{blocks_.size(), {}};
   next.transactions.reserve(transactions.size());
   block_result result{next.number, {}};
@@ -314,7 +315,7 @@ inline block_result channel::commit(std::vector<endorsement> transactions) {
 }
 
 inline void channel::restore(block stored) {
-  const std::unique_lock<std::shared_mutex> lock(mutex_);
+  const std::unique_lock<detail::snapshot_lock> lock(mutex_);
   if (stored.number != blocks_.size()) {
     throw std::invalid_argument("channel " + name_ + ": cannot restore block " +
                                 std::to_string(stored.number) + " at height " +
@@ -376,7 +377,7 @@ inline void channel::apply(const block& committed) {
 // ---- channel: committed reads ----
 
 inline std::optional<std::string> channel::state(std::string_view ns, std::string_view key) const {
-  const std::shared_lock<std::shared_mutex> lock(mutex_);
+  const std::shared_lock<detail::snapshot_lock> lock(mutex_);
   const key_space* space = public_space(ns);
   const versioned_value* found = space != nullptr ? space->find(key) : nullptr;
   if (found == nullptr) return std::nullopt;
@@ -386,7 +387,7 @@ inline std::optional<std::string> channel::state(std::string_view ns, std::strin
 inline std::optional<std::string> channel::private_data(std::string_view ns,
                                                         std::string_view collection,
                                                         std::string_view key) const {
-  const std::shared_lock<std::shared_mutex> lock(mutex_);
+  const std::shared_lock<detail::snapshot_lock> lock(mutex_);
   const key_space* space = collection_space(ns, collection);
   const versioned_value* found = space != nullptr ? space->find(key) : nullptr;
   if (found == nullptr) return std::nullopt;
@@ -396,7 +397,7 @@ inline std::optional<std::string> channel::private_data(std::string_view ns,
 inline std::optional<std::string> channel::validation_parameter(std::string_view ns,
                                                                 std::string_view collection,
                                                                 std::string_view key) const {
-  const std::shared_lock<std::shared_mutex> lock(mutex_);
+  const std::shared_lock<detail::snapshot_lock> lock(mutex_);
   const key_space* space = collection.empty() ? public_space(ns) : collection_space(ns, collection);
   const std::string* found = space != nullptr ? space->validation_parameter(key) : nullptr;
   if (found == nullptr) return std::nullopt;
@@ -412,7 +413,7 @@ inline const kv_write* channel::write_at(const history_entry& entry) const {
 
 inline std::vector<scc::key_modification> channel::history(std::string_view ns,
                                                            std::string_view key) const {
-  const std::shared_lock<std::shared_mutex> lock(mutex_);
+  const std::shared_lock<detail::snapshot_lock> lock(mutex_);
   std::vector<scc::key_modification> out;
   const key_space* space = public_space(ns);
   const versioned_value* found = space != nullptr ? space->slot_if_any(key) : nullptr;
@@ -428,20 +429,20 @@ inline std::vector<scc::key_modification> channel::history(std::string_view ns,
 }
 
 inline std::optional<block> channel::block_at(uint64_t number) const {
-  const std::shared_lock<std::shared_mutex> lock(mutex_);
+  const std::shared_lock<detail::snapshot_lock> lock(mutex_);
   if (number >= blocks_.size()) return std::nullopt;
   return blocks_[number];
 }
 
 inline std::optional<transaction_record> channel::transaction(std::string_view tx_id) const {
-  const std::shared_lock<std::shared_mutex> lock(mutex_);
+  const std::shared_lock<detail::snapshot_lock> lock(mutex_);
   const transaction_record* found = find_transaction(tx_id);
   if (found == nullptr) return std::nullopt;
   return *found;
 }
 
 inline std::size_t channel::size(std::string_view ns) const {
-  const std::shared_lock<std::shared_mutex> lock(mutex_);
+  const std::shared_lock<detail::snapshot_lock> lock(mutex_);
   const key_space* space = public_space(ns);
   return space != nullptr ? space->size() : 0;
 }

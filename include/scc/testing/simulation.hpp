@@ -11,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,7 +32,7 @@ struct simulation_options {
 class simulation {
  public:
   simulation(channel& on, std::string tx_id, simulation_options options = {})
-      : channel_(on), lock_(on.mutex_), tx_id_(std::move(tx_id)), options_(options) {}
+      : channel_(on), hold_(on.mutex_), tx_id_(std::move(tx_id)), options_(options) {}
   simulation(const simulation&) = delete;
   simulation& operator=(const simulation&) = delete;
 
@@ -116,6 +115,11 @@ class simulation {
   tx_rwset finish();
 
   bool performed_writes() const noexcept { return write_performed_; }
+
+  // Lets commits on the channel go on without waiting for this simulation. For a host that
+  // gives up on a transaction whose plugin does not return: call it from any thread, once no
+  // call into this simulation runs or will run (endorser's execution::abandon sees to that).
+  void release_snapshot() noexcept { hold_.release(); }
 
  private:
   // One public state or collection as this transaction sees it.
@@ -230,7 +234,7 @@ class simulation {
   }
 
   testing::channel& channel_;
-  std::shared_lock<std::shared_mutex> lock_;
+  detail::snapshot_hold hold_;
   std::string tx_id_;
   simulation_options options_;
   std::map<std::string, pending_ns, std::less<>> namespaces_;
@@ -475,7 +479,7 @@ inline tx_rwset simulation::finish() {
   }
   namespaces_.clear();
   last_ns_ = nullptr;
-  lock_.unlock();
+  hold_.release();
   return out;
 }
 

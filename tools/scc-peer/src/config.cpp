@@ -364,6 +364,14 @@ peer_config parse_config(const std::string& yaml_text, const std::filesystem::pa
         entry.whitelisted = whitelist_value_enables(*value);
       }
     }
+    if (auto value = config.scalar("chaincode.executetimeout")) {
+      const std::optional<std::chrono::microseconds> timeout = parse_duration(*value);
+      if (!timeout || *timeout < std::chrono::milliseconds(1) || *timeout > std::chrono::hours(24)) {
+        config.fail("chaincode.executetimeout", *value,
+                    "a duration from 1ms to 24h, such as 30s or 500ms");
+      }
+      out.execute_timeout = *timeout;
+    }
     if (auto value = config.scalar("sccPeer.blockCutter.maxMessageCount")) {
       const std::optional<uint64_t> count = parse_byte_size(*value);
       if (!count || *count == 0 || *count > 1000000 || *value != std::to_string(*count)) {

@@ -59,6 +59,9 @@ struct peer_config {
   // chaincode.system: name (lower case, as Fabric's config library keeps keys) -> value.
   std::map<std::string, std::string> system_chaincodes;
   std::vector<plugin_entry> plugins;
+  // Fabric's chaincode.executetimeout: how long a proposal may run in a chaincode before the
+  // peer gives up on it, answers the client and refuses the chaincode while it stays stuck.
+  std::chrono::microseconds execute_timeout{std::chrono::seconds(30)};
 
   // ---- scc-peer's own keys ----
   // sccPeer.blockCutter.maxMessageCount / batchTimeout: a block is cut when it holds this many

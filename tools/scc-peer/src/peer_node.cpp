@@ -3,8 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <future>
+#include <thread>
 #include <utility>
 
+#include "fatal_signals.hpp"
 #include "log.hpp"
 #include <fmt/core.h>
 
@@ -112,6 +115,9 @@ void peer_node::load_plugins() {
 
 void peer_node::start() {
   load_plugins();
+  unsigned threads = config_.worker_threads;
+  if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
+  runner_ = std::make_unique<chaincode_runner>(threads, config_.execute_timeout);
   try {
     store_ = std::make_unique<block_store>(config_.file_system_path / "ledgersData");
   } catch (const store_error& failure) {
@@ -165,16 +171,50 @@ void peer_node::run_inits(const std::string& channel) {
                     std::chrono::system_clock::now().time_since_epoch().count() + deploys++);
     context.tx_id = testing::compute_tx_id(nonce, "");
     context.timestamp = now_timestamp();
+    const std::string description =
+        fmt::format("init of system chaincode {} on channel {}", plugin.info.name, channel);
+    // On a thread of its own, so that an init that never returns holds up this channel's
+    // start for chaincode.executetimeout only.
+    const auto run = std::make_shared<testing::execution>();
+    const auto result = std::make_shared<std::promise<testing::endorsement>>();
+    std::future<testing::endorsement> done = result->get_future();
+    std::thread init([this, run, result, description, name = plugin.info.name,
+                      context = std::move(context)]() mutable {
+      prepare_thread_for_fatal_signals();
+      const fatal_signal_activity activity(description);
+      try {
+        result->set_value(endorser_.simulate(std::move(context), name, /*is_init=*/true,
+                                             /*external=*/false, run.get()));
+      } catch (...) {
+        result->set_exception(std::current_exception());
+      }
+      if (run->abandoned()) {
+        log::warning("{} returned after the peer gave up on it; its answer was discarded",
+                     description);
+        --stuck_inits_;
+      }
+    });
+    if (done.wait_for(config_.execute_timeout) == std::future_status::timeout) {
+      ++stuck_inits_;
+      run->abandon("timeout expired while executing transaction (chaincode.executetimeout " +
+                   describe_duration(config_.execute_timeout) + "): the peer gave up on it");
+      init.detach();
+      log::error(
+          "{} did not return within {} (chaincode.executetimeout); the peer goes on without "
+          "it. Its thread runs on until the plugin returns{}",
+          description, describe_duration(config_.execute_timeout),
+          plugin.info.thread_safe() ? "" : "; it is not thread-safe, so it is refused until then");
+      continue;
+    }
+    init.join();
     try {
-      const testing::endorsement result =
-          endorser_.simulate(std::move(context), plugin.info.name, /*is_init=*/true,
-                             /*external=*/false);
-      if (result.response.ok()) {
+      const testing::endorsement outcome = done.get();
+      if (outcome.response.ok()) {
         log::info("init of {} on channel {}: status {}", plugin.info.name, channel,
-                  result.response.status);
+                  outcome.response.status);
       } else {
         log::warning("init of {} on channel {}: status {}: {}", plugin.info.name, channel,
-                     result.response.status, result.response.message);
+                     outcome.response.status, outcome.response.message);
       }
     } catch (const std::exception& failure) {
       log::warning("init of {} on channel {} failed: {}", plugin.info.name, channel,
@@ -185,6 +225,7 @@ void peer_node::run_inits(const std::string& channel) {
 
 void peer_node::handle(Request request, const reply_fn& reply) {
   const uint64_t id = request.request_id();
+  if (!runner_) return reply(error_reply(id, "the peer has not started"));
   try {
     switch (request.kind_case()) {
       case Request::kInvoke:
@@ -277,11 +318,32 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
     channel = &open_channel(proposal.channel_id(), /*restoring=*/false);
   }
 
+  // Off the connection's thread: a chaincode that never returns must not take a connection
+  // (or a network thread) with it.
+  const auto owned = std::make_shared<Proposal>(std::move(proposal));
+  chaincode_runner::job work;
+  work.description = fmt::format("system chaincode {} (tx {}, channel {})", owned->chaincode(),
+                                 expected_tx_id, owned->channel_id());
+  work.run = [this, request_id, owned, invoke, channel, expected_tx_id,
+              reply](chaincode_runner::run_context& run) {
+    endorse(request_id, *owned, invoke, *channel, expected_tx_id, run, reply);
+  };
+  work.timed_out = [this, request_id, chaincode = owned->chaincode(),
+                    channel_id = owned->channel_id(), expected_tx_id,
+                    reply](const std::vector<std::string>& chaincodes) {
+    answer_timeout(request_id, chaincode, channel_id, expected_tx_id, chaincodes, reply);
+  };
+  runner_->submit(std::move(work));
+}
+
+void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
+                        channel_state& channel, const std::string& tx_id,
+                        chaincode_runner::run_context& run, const reply_fn& reply) {
   host::proposal context;
   ChaincodeInput& input = *proposal.mutable_input();
   context.args.reserve(static_cast<std::size_t>(input.args_size()));
   for (std::string& arg : *input.mutable_args()) context.args.push_back(std::move(arg));
-  context.tx_id = expected_tx_id;
+  context.tx_id = tx_id;
   context.channel_id = proposal.channel_id();
   context.creator = proposal.creator();
   for (auto& [key, value] : *proposal.mutable_transient()) context.transient.emplace(key, value);
@@ -293,39 +355,98 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
 
   // is_init is ignored: a system chaincode's init runs only when the peer deploys it on a
   // channel, never through a proposal.
-  testing::endorsement endorsed = endorser_.simulate(std::move(context), proposal.chaincode(),
-                                                     /*is_init=*/false, /*external=*/true);
+  testing::endorsement endorsed =
+      endorser_.simulate(std::move(context), proposal.chaincode(),
+                         /*is_init=*/false, /*external=*/true, &run.execution());
+  // The watchdog answered already: this result goes nowhere, and nothing reaches a block.
+  if (!run.claim()) return;
   Reply out;
   out.set_request_id(request_id);
   InvocationResult& result = *out.mutable_invocation();
-  result.set_tx_id(expected_tx_id);
+  result.set_tx_id(tx_id);
   fill_response(endorsed.response, *result.mutable_response());
   set_code(result, testing::validation_code::not_validated);
+  // Fabric's client never submits what it could not receive; scc-peer orders on the client's
+  // behalf, so it refuses to order a transaction whose answer it could not send.
+  const std::size_t event_size = endorsed.event ? endorsed.event->name.size() +
+                                                      endorsed.event->payload.size() +
+                                                      endorsed.chaincode.size() + tx_id.size() + 32
+                                                : 0;
+  const std::size_t answer_size = out.ByteSizeLong() + event_size + 32;
+  if (answer_size > config_.max_frame_bytes) {
+    Response& refused = *result.mutable_response();
+    refused.set_status(scc::ERROR);
+    refused.set_message(fmt::format(
+        "the chaincode's answer takes {} bytes (response {} bytes, event {} bytes), more than the "
+        "frame limit of {} bytes (sccPeer.maxFrameBytes); the peer does not {} an answer it "
+        "cannot send. Return less, or raise sccPeer.maxFrameBytes on the peer and the client",
+        answer_size, endorsed.response.payload.size() + endorsed.response.message.size(),
+        event_size, config_.max_frame_bytes, invoke ? "order a transaction with" : "send"));
+    refused.clear_payload();
+    return reply(std::move(out));
+  }
   // A query, or a proposal no peer would endorse: nothing reaches a block.
   if (!invoke || !endorsed.response.ok()) return reply(std::move(out));
 
   std::optional<testing::chaincode_event> event = endorsed.event;
   const std::string chaincode = endorsed.chaincode;
-  channel->cutter->submit(std::move(endorsed),
-                          [out = std::move(out), event = std::move(event), chaincode,
-                           reply](const block_cutter::outcome& done) mutable {
-                            if (!done.committed) {
-                              Reply failed = error_reply(out.request_id(), done.error);
-                              return reply(std::move(failed));
-                            }
-                            InvocationResult& committed = *out.mutable_invocation();
-                            set_code(committed, done.code);
-                            committed.set_block_number(done.block_number);
-                            committed.set_in_block(true);
-                            if (done.code == testing::validation_code::valid && event) {
-                              ChaincodeEvent& sent = *committed.mutable_event();
-                              sent.set_chaincode_id(chaincode);
-                              sent.set_tx_id(committed.tx_id());
-                              sent.set_event_name(event->name);
-                              sent.set_payload(event->payload);
-                            }
-                            reply(std::move(out));
-                          });
+  channel.cutter->submit(std::move(endorsed),
+                         [out = std::move(out), event = std::move(event), chaincode,
+                          reply](const block_cutter::outcome& done) mutable {
+                           if (!done.committed) {
+                             Reply failed = error_reply(out.request_id(), done.error);
+                             return reply(std::move(failed));
+                           }
+                           InvocationResult& committed = *out.mutable_invocation();
+                           set_code(committed, done.code);
+                           committed.set_block_number(done.block_number);
+                           committed.set_in_block(true);
+                           if (done.code == testing::validation_code::valid && event) {
+                             ChaincodeEvent& sent = *committed.mutable_event();
+                             sent.set_chaincode_id(chaincode);
+                             sent.set_tx_id(committed.tx_id());
+                             sent.set_event_name(event->name);
+                             sent.set_payload(event->payload);
+                           }
+                           reply(std::move(out));
+                         });
+}
+
+void peer_node::answer_timeout(uint64_t request_id, const std::string& chaincode,
+                               const std::string& channel_id, const std::string& tx_id,
+                               const std::vector<std::string>& chaincodes, const reply_fn& reply) {
+  std::string chain;
+  for (const std::string& name : chaincodes) chain += (chain.empty() ? "" : " -> ") + name;
+  if (chain.empty()) chain = chaincode;
+  const std::string timeout = describe_duration(config_.execute_timeout);
+  std::string refused;
+  for (const std::string& name : chaincodes) {
+    const testing::endorser::installed_chaincode* installed = endorser_.find(name);
+    if (installed == nullptr || installed->plugin->info().thread_safe()) continue;
+    if (refused.find(" " + name + ",") != std::string::npos) continue;
+    refused += " " + name + ",";
+  }
+  if (!refused.empty()) refused.pop_back();
+  log::error(
+      "transaction {} on channel {}: chaincode {} did not return within {} "
+      "(chaincode.executetimeout). Answered 500 and released the channel, so its blocks commit "
+      "again; nothing of the transaction is committed. The chaincode's thread runs on until the "
+      "plugin returns ({} stuck){}",
+      tx_id, channel_id, chain, timeout, stuck_threads(),
+      refused.empty() ? std::string()
+                      : ";" + refused + " not thread-safe, so refused until that call returns");
+  Reply out;
+  out.set_request_id(request_id);
+  InvocationResult& result = *out.mutable_invocation();
+  result.set_tx_id(tx_id);
+  Response& response = *result.mutable_response();
+  response.set_status(scc::ERROR);
+  response.set_message(fmt::format(
+      "timeout expired while executing transaction: chaincode {} did not return within {} "
+      "(chaincode.executetimeout); the peer gave up on the transaction and committed nothing",
+      chain, timeout));
+  set_code(result, testing::validation_code::not_validated);
+  reply(std::move(out));
 }
 
 void peer_node::stop() {
@@ -334,6 +455,8 @@ void peer_node::stop() {
     if (stopped_) return;
     stopped_ = true;
   }
+  // Proposals already received run first: their invokes reach the cutters before those stop.
+  if (runner_) runner_->stop();
   // Committers finish their blocks without the lock: a reply may need it (channel_infos).
   for (auto& [name, state] : channels_) state->cutter->stop();
   for (auto& [name, state] : channels_) state->ledger->set_block_sink(nullptr);

@@ -3,6 +3,7 @@
 #ifndef SCC_PEER_PEER_NODE_HPP
 #define SCC_PEER_PEER_NODE_HPP
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "block_cutter.hpp"
 #include "block_store.hpp"
+#include "chaincode_runner.hpp"
 #include "config.hpp"
 #include "scc_peer.pb.h"
 
@@ -46,12 +48,21 @@ class peer_node {
   // on each, as Fabric's deploy does). Throws startup_error.
   void start();
 
-  // Handles one request. reply runs exactly once, on this thread or, for an invoke, on the
-  // channel's committer thread once the block holding it is durably committed.
+  // Handles one request. reply runs exactly once: on this thread for a request that runs no
+  // chaincode; for a query on a chaincode thread; for an invoke on the channel's committer
+  // thread once the block holding it is durably committed. A proposal whose chaincode does not
+  // return within chaincode.executetimeout is answered by the watchdog thread (500, timeout).
   void handle(Request request, const reply_fn& reply);
 
-  // Cuts and commits what is queued, stops the committers and closes the ledger.
+  // Runs the proposals already received, cuts and commits what is queued, stops the
+  // committers and closes the ledger.
   void stop();
+
+  // Chaincode threads given up on (chaincode.executetimeout) whose plugin has not returned. The
+  // process must not unload plugins while there are any: it should exit without destructors.
+  unsigned stuck_threads() const {
+    return (runner_ ? runner_->stuck_threads() : 0) + stuck_inits_.load();
+  }
 
   void set_listen_address(std::string address) { listen_address_ = std::move(address); }
   const peer_config& config() const noexcept { return config_; }
@@ -70,6 +81,11 @@ class peer_node {
   channel_state& open_channel(const std::string& name, bool restoring);
   void run_inits(const std::string& channel);
   void handle_proposal(uint64_t request_id, Proposal& proposal, bool invoke, const reply_fn& reply);
+  void endorse(uint64_t request_id, Proposal& proposal, bool invoke, channel_state& channel,
+               const std::string& tx_id, chaincode_runner::run_context& run, const reply_fn& reply);
+  void answer_timeout(uint64_t request_id, const std::string& chaincode,
+                      const std::string& channel_id, const std::string& tx_id,
+                      const std::vector<std::string>& chaincodes, const reply_fn& reply);
   std::vector<ChannelInfo> channel_infos();
 
   peer_config config_;
@@ -78,10 +94,12 @@ class peer_node {
   std::unique_ptr<block_store> store_;
   testing::ledger ledger_;
   testing::endorser endorser_{ledger_};
+  std::unique_ptr<chaincode_runner> runner_;
   std::vector<loaded_plugin> plugins_;
   std::mutex channels_mutex_;
   std::map<std::string, std::unique_ptr<channel_state>> channels_;
   bool stopped_ = false;
+  std::atomic<unsigned> stuck_inits_{0};
 };
 
 }  // namespace scc::peer

@@ -1,11 +1,14 @@
 // `scc-peer node start`: loads the config, starts the peer, serves until SIGINT or SIGTERM,
 // then stops accepting, finishes the block in flight, closes the ledger and exits 0.
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <thread>
 #include <vector>
 
 #include "cli.hpp"
+#include "fatal_signals.hpp"
 #include "log.hpp"
 #include "peer_node.hpp"
 #include "server.hpp"
@@ -48,6 +51,7 @@ int run_node(const std::optional<std::string>& config_file,
   }
   scc::host::global_log_sink() = &plugin_log_sink;
   std::signal(SIGPIPE, SIG_IGN);
+  install_fatal_signal_report();
 
   peer_config config;
   try {
@@ -101,6 +105,15 @@ int run_node(const std::optional<std::string>& config_file,
   io.stop();
   for (std::thread& worker : workers) worker.join();
   front.reset();
+  if (const unsigned stuck = node.stuck_threads(); stuck > 0) {
+    // Their plugins are still running: unloading them would pull code from under those threads.
+    log::warning(
+        "stopped with {} chaincode thread(s) still stuck in plugins (chaincode.executetimeout); "
+        "exiting without unloading the plugins",
+        stuck);
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
   log::info("stopped");
   return 0;
 }

@@ -245,6 +245,9 @@ class peer_process {
   }
 
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+  // The test reaped the process itself (wait_exit(pid())).
+  void forget() { pid_ = -1; }
   std::optional<int> exit_code() const { return exit_code_; }
   const std::string& address() const { return address_; }
   std::string log() const { return read_file(log_file_); }

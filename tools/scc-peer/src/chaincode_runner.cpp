@@ -1,0 +1,195 @@
+#include "chaincode_runner.hpp"
+
+#include <exception>
+#include <utility>
+
+#include "fatal_signals.hpp"
+#include "log.hpp"
+
+namespace scc::peer {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+}  // namespace
+
+std::string describe_duration(std::chrono::microseconds duration) {
+  using namespace std::chrono;
+  const auto count = duration.count();
+  if (count % 60'000'000 == 0 && count >= 60'000'000)
+    return std::to_string(count / 60'000'000) + "m";
+  if (count % 1'000'000 == 0) return std::to_string(count / 1'000'000) + "s";
+  if (count % 1'000 == 0) return std::to_string(count / 1'000) + "ms";
+  return std::to_string(count) + "us";
+}
+
+bool chaincode_runner::run_context::claim() noexcept {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (timed_out_) return false;
+  claimed_ = true;
+  return true;
+}
+
+bool chaincode_runner::run_context::time_out() noexcept {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (claimed_) return false;
+  timed_out_ = true;
+  return true;
+}
+
+chaincode_runner::chaincode_runner(unsigned threads, std::chrono::microseconds timeout,
+                                   unsigned max_stuck)
+    : timeout_(timeout), max_stuck_(max_stuck) {
+  if (threads == 0) threads = 1;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    for (unsigned index = 0; index < threads; ++index) start_worker();
+  }
+  watchdog_ = std::thread([this] { watch(); });
+}
+
+chaincode_runner::~chaincode_runner() { stop(); }
+
+void chaincode_runner::start_worker() {
+  const uint64_t id = next_worker_++;
+  ++healthy_;
+  workers_.emplace(id, std::thread([this, id] { work(id); }));
+}
+
+void chaincode_runner::submit(job work) {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::make_shared<job>(std::move(work)));
+  }
+  queue_changed_.notify_one();
+}
+
+void chaincode_runner::work(uint64_t id) {
+  prepare_thread_for_fatal_signals();
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    queue_changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) break;  // stopping, and nothing left to run
+    const std::shared_ptr<job> current = std::move(queue_.front());
+    queue_.pop_front();
+    const auto context = std::make_shared<run_context>();
+    const clock::time_point deadline = clock::now() + timeout_;
+    const bool watchdog_idle = running_.empty();
+    running_.emplace(id, running{context, current, deadline, false});
+    lock.unlock();
+    // Deadlines come in order, so only an idle watchdog needs waking.
+    if (watchdog_idle) watch_changed_.notify_one();
+    {
+      const fatal_signal_activity activity(current->description);
+      try {
+        current->run(*context);
+      } catch (const std::exception& failure) {
+        log::error("{} failed: {}", current->description, failure.what());
+      } catch (...) {
+        log::error("{} failed with a non-standard exception", current->description);
+      }
+    }
+    const bool answered_by_us = context->claim();
+    lock.lock();
+    running_.erase(id);
+    if (!answered_by_us) {
+      // The watchdog gave up on this run and started a thread in this one's place.
+      --stuck_;
+      const auto late =
+          std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - deadline);
+      log::warning(
+          "{} returned {} ms after the peer gave up on it (chaincode.executetimeout {}); its "
+          "answer was discarded. Stuck chaincode threads now: {}",
+          current->description, late.count(), describe_duration(timeout_), stuck_);
+      workers_changed_.notify_all();
+      return;
+    }
+  }
+  --healthy_;
+  workers_changed_.notify_all();
+}
+
+void chaincode_runner::watch() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!watch_stopped_) {
+    const clock::time_point now = clock::now();
+    clock::time_point next = clock::time_point::max();
+    std::vector<running> overdue;
+    for (auto& [id, run] : running_) {
+      if (run.given_up) continue;
+      if (run.deadline > now) {
+        next = std::min(next, run.deadline);
+        continue;
+      }
+      run.given_up = true;
+      if (!run.context->time_out()) continue;  // it claimed its result just in time
+      overdue.push_back(run);
+      // The thread is lost until its plugin returns: let it go, and start another.
+      ++stuck_;
+      --healthy_;
+      auto worker = workers_.extract(id);
+      if (!worker.empty()) worker.mapped().detach();
+      if (stopping_) continue;
+      if (stuck_ <= max_stuck_) {
+        start_worker();
+      } else {
+        log::error(
+            "{} chaincode threads are stuck in plugins that do not return; no thread is started "
+            "in place of this one (the limit is {}). Restart the peer",
+            stuck_, max_stuck_);
+      }
+    }
+    if (overdue.empty()) {
+      if (next == clock::time_point::max()) {
+        watch_changed_.wait(lock);
+      } else {
+        watch_changed_.wait_until(lock, next);
+      }
+      continue;
+    }
+    if (stopping_) workers_changed_.notify_all();
+    lock.unlock();
+    for (const running& run : overdue) {
+      const std::vector<std::string> chaincodes = run.context->execution().chaincodes();
+      run.context->execution().abandon(
+          "timeout expired while executing transaction (chaincode.executetimeout " +
+          describe_duration(timeout_) + "): the peer gave up on it");
+      if (run.work->timed_out) {
+        try {
+          run.work->timed_out(chaincodes);
+        } catch (const std::exception& failure) {
+          log::error("answering the timed-out {} failed: {}", run.work->description,
+                     failure.what());
+        }
+      }
+    }
+    lock.lock();
+  }
+}
+
+void chaincode_runner::stop() {
+  std::vector<std::thread> finished;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+    stopping_ = true;
+    queue_changed_.notify_all();
+    // A run in progress returns, or the watchdog gives up on it and lets its thread go.
+    workers_changed_.wait(lock, [this] { return healthy_ == 0; });
+    for (auto& [id, worker] : workers_) finished.push_back(std::move(worker));
+    workers_.clear();
+    watch_stopped_ = true;
+  }
+  watch_changed_.notify_all();
+  for (std::thread& worker : finished) worker.join();
+  watchdog_.join();
+}
+
+unsigned chaincode_runner::stuck_threads() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return stuck_;
+}
+
+}  // namespace scc::peer

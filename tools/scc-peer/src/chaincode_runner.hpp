@@ -1,0 +1,110 @@
+// chaincode_runner.hpp - the threads that run chaincode for scc-peer, and the watchdog that gives
+// up on a run whose chaincode does not return within chaincode.executetimeout.
+//
+// Plugins run in the peer's process, so a plugin that loops cannot be stopped. When a run passes
+// its deadline the watchdog abandons it (testing::execution: its stub calls fail, its channels
+// are released so blocks commit again), tells the job's owner (which answers the client), and
+// starts a thread in place of the stuck one. The stuck thread leaves once the plugin returns.
+#ifndef SCC_PEER_CHAINCODE_RUNNER_HPP
+#define SCC_PEER_CHAINCODE_RUNNER_HPP
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <scc/testing/execution.hpp>
+
+namespace scc::peer {
+
+// "30s", "500ms", "250us": a duration as core.yaml would spell it.
+std::string describe_duration(std::chrono::microseconds duration);
+
+class chaincode_runner {
+ public:
+  // What a job's code sees of its run.
+  class run_context {
+   public:
+    testing::execution& execution() noexcept { return execution_; }
+    // Call before acting on the run's result. False once the watchdog has given up on the run
+    // (and answered for it): the result must then be dropped.
+    bool claim() noexcept;
+
+   private:
+    friend class chaincode_runner;
+    // The watchdog's side of claim(): false if the run claimed its result first.
+    bool time_out() noexcept;
+
+    testing::execution execution_;
+    std::mutex mutex_;
+    bool claimed_ = false;
+    bool timed_out_ = false;
+  };
+
+  struct job {
+    // Runs on a runner thread.
+    std::function<void(run_context&)> run;
+    // Runs on the watchdog thread, at most once, when run has not claimed its result by the
+    // deadline; chaincodes are those the run was inside, outermost first.
+    std::function<void(const std::vector<std::string>& chaincodes)> timed_out;
+    // "system chaincode NAME (tx ID, channel C)", for logs and fatal-signal reports.
+    std::string description;
+  };
+
+  // threads: how many run jobs at once. max_stuck: how many stuck threads are replaced before the
+  // runner stops replacing them (each one holds a core while its plugin spins).
+  chaincode_runner(unsigned threads, std::chrono::microseconds timeout, unsigned max_stuck = 64);
+  ~chaincode_runner();
+  chaincode_runner(const chaincode_runner&) = delete;
+  chaincode_runner& operator=(const chaincode_runner&) = delete;
+
+  void submit(job work);
+
+  // Runs what is queued, then stops the threads. Waits for a run in progress to return or time
+  // out; stuck threads are left behind (see stuck_threads()).
+  void stop();
+
+  // Threads whose run was given up on and whose plugin has not returned yet.
+  unsigned stuck_threads() const;
+  std::chrono::microseconds timeout() const noexcept { return timeout_; }
+
+ private:
+  struct running {
+    std::shared_ptr<run_context> context;
+    std::shared_ptr<const job> work;
+    std::chrono::steady_clock::time_point deadline;
+    bool given_up = false;
+  };
+
+  void start_worker();  // with mutex_ held
+  void work(uint64_t id);
+  void watch();
+
+  const std::chrono::microseconds timeout_;
+  const unsigned max_stuck_;
+  mutable std::mutex mutex_;
+  std::condition_variable queue_changed_;
+  std::condition_variable watch_changed_;
+  std::condition_variable workers_changed_;
+  std::deque<std::shared_ptr<job>> queue_;
+  std::map<uint64_t, std::thread> workers_;  // healthy ones
+  std::map<uint64_t, running> running_;      // by worker
+  uint64_t next_worker_ = 0;
+  unsigned healthy_ = 0;  // workers that have not been given up on and have not exited
+  unsigned stuck_ = 0;
+  bool stopping_ = false;
+  bool stopped_ = false;
+  bool watch_stopped_ = false;
+  std::thread watchdog_;
+};
+
+}  // namespace scc::peer
+
+#endif  // SCC_PEER_CHAINCODE_RUNNER_HPP

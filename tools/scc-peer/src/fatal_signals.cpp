@@ -1,0 +1,100 @@
+#include "fatal_signals.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+
+namespace scc::peer {
+
+namespace {
+
+constexpr std::size_t activity_capacity = 512;
+// Plain thread-local storage of the executable: readable from a signal handler.
+thread_local char activity[activity_capacity];
+thread_local std::size_t activity_length = 0;
+
+const char* signal_name(int number) {
+  switch (number) {
+    case SIGSEGV:
+      return "SIGSEGV (invalid memory access)";
+    case SIGBUS:
+      return "SIGBUS (bus error)";
+    case SIGILL:
+      return "SIGILL (illegal instruction)";
+    case SIGFPE:
+      return "SIGFPE (arithmetic error)";
+    case SIGABRT:
+      return "SIGABRT (abort)";
+    default:
+      return "a fatal signal";
+  }
+}
+
+void put(const char* text, std::size_t length) {
+  while (length > 0) {
+    const ssize_t written = ::write(STDERR_FILENO, text, length);
+    if (written <= 0) return;
+    text += written;
+    length -= static_cast<std::size_t>(written);
+  }
+}
+
+void put(const char* text) { put(text, std::strlen(text)); }
+
+// Async-signal-safe: write(2), sigaction, raise.
+void report(int number) {
+  put("scc-peer: fatal signal ");
+  put(signal_name(number));
+  if (activity_length > 0) {
+    put(" while running ");
+    put(activity, activity_length);
+    put(". Plugins run inside the peer's process, so the peer stops here. Blocks committed "
+        "before are durable and this transaction was not committed; fix the plugin, then "
+        "restart the peer.\n");
+  } else {
+    put(" outside any chaincode call: the peer stops here. Blocks committed before are "
+        "durable; restart the peer.\n");
+  }
+  struct sigaction default_action;
+  std::memset(&default_action, 0, sizeof default_action);
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  sigaction(number, &default_action, nullptr);
+  raise(number);
+}
+
+}  // namespace
+
+void install_fatal_signal_report() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof action);
+  action.sa_handler = &report;
+  sigemptyset(&action.sa_mask);
+  // SA_ONSTACK: on the thread's own signal stack where it has one (a stack overflow).
+  // SA_RESETHAND: a second fault inside the report ends the process the default way.
+  action.sa_flags = SA_ONSTACK | SA_RESETHAND;
+  for (int number : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) sigaction(number, &action, nullptr);
+}
+
+void prepare_thread_for_fatal_signals() {
+  // In the thread's own storage: it lives exactly as long as the thread.
+  alignas(16) static thread_local char signal_stack[64 * 1024];
+  stack_t stack;
+  std::memset(&stack, 0, sizeof stack);
+  stack.ss_sp = signal_stack;
+  stack.ss_size = sizeof signal_stack;
+  sigaltstack(&stack, nullptr);
+}
+
+fatal_signal_activity::fatal_signal_activity(std::string_view what) noexcept {
+  const std::size_t length = std::min(what.size(), activity_capacity);
+  std::memcpy(activity, what.data(), length);
+  activity_length = length;
+}
+
+fatal_signal_activity::~fatal_signal_activity() { activity_length = 0; }
+
+}  // namespace scc::peer
