@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include <array>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/core.h>
@@ -22,6 +24,8 @@ namespace {
 
 // Requests of one connection that may await their replies before it stops reading more.
 constexpr std::size_t max_awaiting_replies = 8192;
+// How long a closing connection waits for the client to end its side after the last reply.
+constexpr std::chrono::seconds drain_limit{5};
 
 std::string frame_of(const Reply& reply) {
   std::string frame;
@@ -49,6 +53,7 @@ class connection : public std::enable_shared_from_this<connection> {
         registry_(std::move(registry)),
         socket_(std::move(socket)),
         strand_(socket_.get_executor()),
+        drain_timer_(strand_),
         id_(id),
         frame_limit_(frame_limit),
         reader_(frame_limit) {}
@@ -119,7 +124,9 @@ class connection : public std::enable_shared_from_this<connection> {
   void on_read(const boost::system::error_code& error, std::size_t bytes) {
     read_active_ = false;
     if (closed_) return;
+    if (draining_) return drain();
     if (error) {
+      input_ended_ = true;
       if (error == asio::error::eof && reader_.buffered() > 0) {
         const uint32_t announced = reader_.announced_length();
         return fail(announced == 0
@@ -195,13 +202,43 @@ class connection : public std::enable_shared_from_this<connection> {
   }
 
   void maybe_close() {
-    if (closed_ || write_active_ || !queued_.empty()) return;
-    if (failed_ || (closing_ && awaiting_ == 0)) close();
+    if (closed_ || draining_ || write_active_ || !queued_.empty()) return;
+    if (failed_ || (closing_ && awaiting_ == 0)) end_gracefully();
+  }
+
+  // Every reply is written. Closing now, with requests the peer did not read still in the
+  // socket, would make the kernel reset the connection and drop replies the client has not
+  // read yet. So: end the sending side (the client reads every reply, then the end), discard
+  // what still arrives until the client ends its side, then close.
+  void end_gracefully() {
+    if (input_ended_) return close();
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    draining_ = true;
+    drain_timer_.expires_after(drain_limit);
+    drain_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+      if (!error) self->close();
+    });
+    if (!read_active_) drain();
+  }
+
+  void drain() {
+    if (closed_) return;
+    read_active_ = true;
+    socket_.async_read_some(
+        asio::buffer(discard_),
+        asio::bind_executor(strand_, [self = shared_from_this()](
+                                         const boost::system::error_code& error, std::size_t) {
+          self->read_active_ = false;
+          if (error) return self->close();
+          self->drain();
+        }));
   }
 
   void close() {
     if (closed_) return;
     closed_ = true;
+    drain_timer_.cancel();
     boost::system::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -218,6 +255,7 @@ class connection : public std::enable_shared_from_this<connection> {
   std::shared_ptr<server::registry> registry_;
   tcp::socket socket_;
   asio::any_io_executor strand_;  // the socket's executor: a strand, see server::accept
+  asio::steady_timer drain_timer_;
   uint64_t id_;
   uint32_t frame_limit_;
   frame_reader reader_;
@@ -231,7 +269,10 @@ class connection : public std::enable_shared_from_this<connection> {
   bool stop_reading_ = false;
   bool closing_ = false;
   bool failed_ = false;
+  bool input_ended_ = false;  // the client ended its side
+  bool draining_ = false;     // replies all written, discarding input until the client ends
   bool closed_ = false;
+  std::array<char, 16 * 1024> discard_;
 };
 
 server::server(asio::io_context& io, peer_node& node, const std::string& listen_address,
