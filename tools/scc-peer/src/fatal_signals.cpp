@@ -80,6 +80,10 @@ void install_fatal_signal_report() {
 }
 
 void prepare_thread_for_fatal_signals() {
+  // A runtime that gave the thread one already (AddressSanitizer does) frees it itself at the
+  // thread's end, and must find its own there.
+  stack_t current;
+  if (sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0) return;
   // In the thread's own storage: it lives exactly as long as the thread.
   alignas(16) static thread_local char signal_stack[64 * 1024];
   stack_t stack;
