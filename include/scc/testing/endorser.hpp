@@ -92,6 +92,10 @@ class endorser {
   static scc::response call_plugin(const installed_chaincode& target, const std::string& name,
                                    host::transaction& tx, bool is_init, execution* run) {
     const execution::inside running(run, name, target.health);
+    // Given up on before it got here: the plugin is not entered at all.
+    if (std::optional<std::string> reason = execution::abandon_reason(run)) {
+      return scc::error(*reason);
+    }
     return is_init ? target.plugin->init(tx) : target.plugin->invoke(tx);
   }
 
@@ -168,7 +172,13 @@ class endorser::chaincode_transaction : public host::transaction {
                                                            std::string_view key) override {
     const execution::stub_section section(run_);
     if (!collection.empty()) check_private_allowed();
-    return simulation_.get_validation_parameter(ns_, collection, key);
+    // A copy: the committed policy may change once a run is given up on, while its plugin still
+    // holds the view.
+    const std::optional<std::string_view> policy =
+        simulation_.get_validation_parameter(ns_, collection, key);
+    if (!policy) return std::nullopt;
+    policy_ = std::string(*policy);
+    return std::string_view(*policy_);
   }
 
   void set_validation_parameter(std::string_view collection, std::string_view key,
@@ -233,6 +243,7 @@ class endorser::chaincode_transaction : public host::transaction {
   execution* run_;
   std::optional<chaincode_event> event_;
   std::optional<std::string> hash_;
+  std::optional<std::string> policy_;
 };
 
 template <>
@@ -245,7 +256,10 @@ class endorser::guarded_cursor<host::kv_cursor> : public host::kv_cursor {
     return rows_->next();
   }
   int32_t fetched_records_count() const override { return rows_->fetched_records_count(); }
-  std::string_view bookmark() const override { return rows_->bookmark(); }
+  std::string_view bookmark() const override {
+    const execution::stub_section section(run_);
+    return rows_->bookmark();
+  }
 
  private:
   std::unique_ptr<host::kv_cursor> rows_;

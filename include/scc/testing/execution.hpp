@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -143,6 +144,12 @@ class execution {
    private:
     execution* run_;
   };
+
+  static std::optional<std::string> abandon_reason(execution* run) {
+    if (run == nullptr || !run->abandoned()) return std::nullopt;
+    const std::lock_guard<std::recursive_mutex> lock(run->mutex_);
+    return run->reason_;
+  }
 
   std::vector<std::string> chaincodes_locked() const {
     std::vector<std::string> out;

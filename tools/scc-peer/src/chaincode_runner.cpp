@@ -5,6 +5,7 @@
 
 #include "fatal_signals.hpp"
 #include "log.hpp"
+#include <fmt/core.h>
 
 namespace scc::peer {
 
@@ -57,12 +58,22 @@ void chaincode_runner::start_worker() {
   workers_.emplace(id, std::thread([this, id] { work(id); }));
 }
 
-void chaincode_runner::submit(job work) {
+std::optional<std::string> chaincode_runner::submit(job work) {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return std::string("the peer is shutting down");
+    if (healthy_ == 0) return no_thread_left();
     queue_.push_back(std::make_shared<job>(std::move(work)));
   }
   queue_changed_.notify_one();
+  return std::nullopt;
+}
+
+std::string chaincode_runner::no_thread_left() const {
+  return fmt::format(
+      "no chaincode thread is left: {} are stuck in plugins that do not return "
+      "(chaincode.executetimeout), and the peer replaces at most {}. Restart the peer",
+      stuck_, max_stuck_);
 }
 
 void chaincode_runner::work(uint64_t id) {
@@ -75,11 +86,10 @@ void chaincode_runner::work(uint64_t id) {
     queue_.pop_front();
     const auto context = std::make_shared<run_context>();
     const clock::time_point deadline = clock::now() + timeout_;
-    const bool watchdog_idle = running_.empty();
     running_.emplace(id, running{context, current, deadline, false});
     lock.unlock();
-    // Deadlines come in order, so only an idle watchdog needs waking.
-    if (watchdog_idle) watch_changed_.notify_one();
+    // The watchdog may be waiting for no deadline at all (every run it knows of given up on).
+    watch_changed_.notify_one();
     {
       const fatal_signal_activity activity(current->description);
       try {
@@ -116,6 +126,7 @@ void chaincode_runner::watch() {
     const clock::time_point now = clock::now();
     clock::time_point next = clock::time_point::max();
     std::vector<running> overdue;
+    std::vector<std::shared_ptr<job>> stranded;
     for (auto& [id, run] : running_) {
       if (run.given_up) continue;
       if (run.deadline > now) {
@@ -133,11 +144,16 @@ void chaincode_runner::watch() {
       if (stopping_) continue;
       if (stuck_ <= max_stuck_) {
         start_worker();
-      } else {
-        log::error(
-            "{} chaincode threads are stuck in plugins that do not return; no thread is started "
-            "in place of this one (the limit is {}). Restart the peer",
-            stuck_, max_stuck_);
+        continue;
+      }
+      log::error(
+          "{} chaincode threads are stuck in plugins that do not return; no thread is started "
+          "in place of this one (the limit is {}). Restart the peer",
+          stuck_, max_stuck_);
+      if (healthy_ == 0) {
+        // Nothing will run what is queued: refuse it, as submit() refuses what comes next.
+        for (std::shared_ptr<job>& queued : queue_) stranded.push_back(std::move(queued));
+        queue_.clear();
       }
     }
     if (overdue.empty()) {
@@ -149,10 +165,10 @@ void chaincode_runner::watch() {
       continue;
     }
     if (stopping_) workers_changed_.notify_all();
+    const std::string refusal = stranded.empty() ? std::string() : no_thread_left();
     lock.unlock();
     for (const running& run : overdue) {
-      const std::vector<std::string> chaincodes = run.context->execution().chaincodes();
-      run.context->execution().abandon(
+      const std::vector<std::string> chaincodes = run.context->execution().abandon(
           "timeout expired while executing transaction (chaincode.executetimeout " +
           describe_duration(timeout_) + "): the peer gave up on it");
       if (run.work->timed_out) {
@@ -162,6 +178,14 @@ void chaincode_runner::watch() {
           log::error("answering the timed-out {} failed: {}", run.work->description,
                      failure.what());
         }
+      }
+    }
+    for (const std::shared_ptr<job>& queued : stranded) {
+      if (!queued->refused) continue;
+      try {
+        queued->refused(refusal);
+      } catch (const std::exception& failure) {
+        log::error("refusing {} failed: {}", queued->description, failure.what());
       }
     }
     lock.lock();

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,6 +55,9 @@ class chaincode_runner {
     // Runs on the watchdog thread, at most once, when run has not claimed its result by the
     // deadline; chaincodes are those the run was inside, outermost first.
     std::function<void(const std::vector<std::string>& chaincodes)> timed_out;
+    // Runs instead of run, on the watchdog thread, if the job can no longer run (every thread
+    // stuck); with the reason.
+    std::function<void(const std::string& reason)> refused;
     // "system chaincode NAME (tx ID, channel C)", for logs and fatal-signal reports.
     std::string description;
   };
@@ -65,7 +69,8 @@ class chaincode_runner {
   chaincode_runner(const chaincode_runner&) = delete;
   chaincode_runner& operator=(const chaincode_runner&) = delete;
 
-  void submit(job work);
+  // Queues the job, or refuses it and says why: the runner is stopping, or every thread is stuck.
+  std::optional<std::string> submit(job work);
 
   // Runs what is queued, then stops the threads. Waits for a run in progress to return or time
   // out; stuck threads are left behind (see stuck_threads()).
@@ -83,7 +88,8 @@ class chaincode_runner {
     bool given_up = false;
   };
 
-  void start_worker();  // with mutex_ held
+  void start_worker();                 // with mutex_ held
+  std::string no_thread_left() const;  // with mutex_ held
   void work(uint64_t id);
   void watch();
 

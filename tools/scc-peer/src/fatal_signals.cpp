@@ -1,9 +1,11 @@
 #include "fatal_signals.hpp"
 
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstring>
 
@@ -79,23 +81,51 @@ void install_fatal_signal_report() {
   for (int number : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) sigaction(number, &action, nullptr);
 }
 
+// The thread's signal stack, mapped on demand (not static thread-local storage, which every
+// thread of the process would carry, plugins' own small-stack threads included), and unmapped
+// when the thread ends.
+struct signal_stack {
+  void* memory = nullptr;
+  std::size_t size = 0;
+  ~signal_stack() {
+    if (memory == nullptr) return;
+    stack_t off;
+    std::memset(&off, 0, sizeof off);
+    off.ss_flags = SS_DISABLE;
+    sigaltstack(&off, nullptr);
+    munmap(memory, size);
+  }
+};
+thread_local signal_stack own_signal_stack;
+
 void prepare_thread_for_fatal_signals() {
   // A runtime that gave the thread one already (AddressSanitizer does) frees it itself at the
   // thread's end, and must find its own there.
   stack_t current;
   if (sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0) return;
-  // In the thread's own storage: it lives exactly as long as the thread.
-  alignas(16) static thread_local char signal_stack[64 * 1024];
+  if (own_signal_stack.memory != nullptr) return;
+  const std::size_t size = 64 * 1024;
+  void* memory = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) return;
   stack_t stack;
   std::memset(&stack, 0, sizeof stack);
-  stack.ss_sp = signal_stack;
-  stack.ss_size = sizeof signal_stack;
-  sigaltstack(&stack, nullptr);
+  stack.ss_sp = memory;
+  stack.ss_size = size;
+  if (sigaltstack(&stack, nullptr) != 0) {
+    munmap(memory, size);
+    return;
+  }
+  own_signal_stack.memory = memory;
+  own_signal_stack.size = size;
 }
 
 fatal_signal_activity::fatal_signal_activity(std::string_view what) noexcept {
   const std::size_t length = std::min(what.size(), activity_capacity);
+  activity_length = 0;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
   std::memcpy(activity, what.data(), length);
+  // The handler must not see the new length before the text.
+  std::atomic_signal_fence(std::memory_order_seq_cst);
   activity_length = length;
 }
 

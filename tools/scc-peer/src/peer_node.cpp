@@ -125,19 +125,33 @@ void peer_node::start() {
   }
   log::info("ledger in {}", store_->folder().string());
   try {
-    const std::lock_guard<std::mutex> lock(channels_mutex_);
-    for (const std::string& name : store_->channels()) open_channel(name, /*restoring=*/true);
+    std::vector<std::string> restored;
+    {
+      const std::lock_guard<std::mutex> lock(channels_mutex_);
+      for (const std::string& name : store_->channels()) {
+        open_channel(name, /*restoring=*/true);
+        restored.push_back(name);
+      }
+    }
+    for (const std::string& name : restored) {
+      run_inits(name);
+      channels_.at(name)->inits_done.set_value();
+    }
   } catch (const std::exception& failure) {
     throw startup_error(fmt::format("cannot restore the ledger in '{}': {}",
                                     store_->folder().string(), failure.what()));
   }
 }
 
-// Call with channels_mutex_ held.
-peer_node::channel_state& peer_node::open_channel(const std::string& name, bool restoring) {
+// Call with channels_mutex_ held. A channel it creates is not ready until its opener has run the
+// plugins' inits (without the lock) and set inits_done.
+peer_node::channel_state& peer_node::open_channel(const std::string& name, bool restoring,
+                                                  bool* created) {
   const auto known = channels_.find(name);
   if (known != channels_.end()) return *known->second;
+  if (created != nullptr) *created = true;
   auto state = std::make_unique<channel_state>();
+  state->ready = state->inits_done.get_future().share();
   state->ledger = &ledger_.open_channel(name);
   if (restoring) {
     const uint64_t height = store_->load_blocks(
@@ -154,8 +168,29 @@ peer_node::channel_state& peer_node::open_channel(const std::string& name, bool 
                                                  config_.batch_timeout);
   channel_state& out = *state;
   channels_.emplace(name, std::move(state));
-  run_inits(name);
   return out;
+}
+
+peer_node::channel_state* peer_node::channel_for(const std::string& name) {
+  channel_state* state = nullptr;
+  bool created = false;
+  {
+    const std::lock_guard<std::mutex> lock(channels_mutex_);
+    if (stopped_) return nullptr;
+    state = &open_channel(name, /*restoring=*/false, &created);
+  }
+  if (!created) {
+    state->ready.wait();
+    return state;
+  }
+  try {
+    run_inits(name);
+  } catch (...) {
+    state->inits_done.set_value();
+    throw;
+  }
+  state->inits_done.set_value();
+  return state;
 }
 
 void peer_node::run_inits(const std::string& channel) {
@@ -176,9 +211,11 @@ void peer_node::run_inits(const std::string& channel) {
     // On a thread of its own, so that an init that never returns holds up this channel's
     // start for chaincode.executetimeout only.
     const auto run = std::make_shared<testing::execution>();
+    // 0 running, 1 returned, 2 given up on: whichever side changes it first decides.
+    const auto state = std::make_shared<std::atomic<int>>(0);
     const auto result = std::make_shared<std::promise<testing::endorsement>>();
     std::future<testing::endorsement> done = result->get_future();
-    std::thread init([this, run, result, description, name = plugin.info.name,
+    std::thread init([this, run, state, result, description, name = plugin.info.name,
                       context = std::move(context)]() mutable {
       prepare_thread_for_fatal_signals();
       const fatal_signal_activity activity(description);
@@ -188,14 +225,15 @@ void peer_node::run_inits(const std::string& channel) {
       } catch (...) {
         result->set_exception(std::current_exception());
       }
-      if (run->abandoned()) {
+      if (state->exchange(1) == 2) {
         log::warning("{} returned after the peer gave up on it; its answer was discarded",
                      description);
         --stuck_inits_;
       }
     });
-    if (done.wait_for(config_.execute_timeout) == std::future_status::timeout) {
-      ++stuck_inits_;
+    int running = 0;
+    if (done.wait_for(config_.execute_timeout) == std::future_status::timeout &&
+        (++stuck_inits_, state->compare_exchange_strong(running, 2) || (--stuck_inits_, false))) {
       run->abandon("timeout expired while executing transaction (chaincode.executetimeout " +
                    describe_duration(config_.execute_timeout) + "): the peer gave up on it");
       init.detach();
@@ -311,34 +349,46 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
                                 "creator)) '{}'",
                                 proposal.tx_id(), expected_tx_id)));
   }
-  channel_state* channel = nullptr;
-  {
-    const std::lock_guard<std::mutex> lock(channels_mutex_);
-    if (stopped_) return reply(error_reply(request_id, "the peer is shutting down"));
-    channel = &open_channel(proposal.channel_id(), /*restoring=*/false);
-  }
-
   // Off the connection's thread: a chaincode that never returns must not take a connection
   // (or a network thread) with it.
   const auto owned = std::make_shared<Proposal>(std::move(proposal));
   chaincode_runner::job work;
   work.description = fmt::format("system chaincode {} (tx {}, channel {})", owned->chaincode(),
                                  expected_tx_id, owned->channel_id());
-  work.run = [this, request_id, owned, invoke, channel, expected_tx_id,
+  work.run = [this, request_id, owned, invoke, expected_tx_id,
               reply](chaincode_runner::run_context& run) {
-    endorse(request_id, *owned, invoke, *channel, expected_tx_id, run, reply);
+    bool handed_over = false;
+    try {
+      // A new channel's inits run here too, not on a network thread.
+      channel_state* channel = channel_for(owned->channel_id());
+      if (channel == nullptr) {
+        if (run.claim()) reply(error_reply(request_id, "the peer is shutting down"));
+        return;
+      }
+      endorse(request_id, *owned, invoke, *channel, expected_tx_id, run, reply, handed_over);
+    } catch (const std::exception& failure) {
+      if (!handed_over && run.claim()) {
+        reply(error_reply(request_id, std::string("request failed: ") + failure.what()));
+      }
+    }
   };
   work.timed_out = [this, request_id, chaincode = owned->chaincode(),
                     channel_id = owned->channel_id(), expected_tx_id,
                     reply](const std::vector<std::string>& chaincodes) {
     answer_timeout(request_id, chaincode, channel_id, expected_tx_id, chaincodes, reply);
   };
-  runner_->submit(std::move(work));
+  work.refused = [request_id, reply](const std::string& reason) {
+    reply(error_reply(request_id, reason));
+  };
+  if (std::optional<std::string> refused = runner_->submit(std::move(work))) {
+    reply(error_reply(request_id, *refused));
+  }
 }
 
 void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
                         channel_state& channel, const std::string& tx_id,
-                        chaincode_runner::run_context& run, const reply_fn& reply) {
+                        chaincode_runner::run_context& run, const reply_fn& reply,
+                        bool& handed_over) {
   host::proposal context;
   ChaincodeInput& input = *proposal.mutable_input();
   context.args.reserve(static_cast<std::size_t>(input.args_size()));
@@ -360,6 +410,7 @@ void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
                          /*is_init=*/false, /*external=*/true, &run.execution());
   // The watchdog answered already: this result goes nowhere, and nothing reaches a block.
   if (!run.claim()) return;
+  handed_over = true;  // from here on, the reply is sent here or by the committer
   Reply out;
   out.set_request_id(request_id);
   InvocationResult& result = *out.mutable_invocation();

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,14 +76,19 @@ class peer_node {
   struct channel_state {
     testing::channel* ledger = nullptr;
     std::unique_ptr<block_cutter> cutter;
+    std::promise<void> inits_done;
+    std::shared_future<void> ready;  // the plugins' inits have run on the channel
   };
 
   void load_plugins();
-  channel_state& open_channel(const std::string& name, bool restoring);
+  channel_state& open_channel(const std::string& name, bool restoring, bool* created = nullptr);
+  // The channel, opened and its inits run if new; nullptr once the peer is stopping.
+  channel_state* channel_for(const std::string& name);
   void run_inits(const std::string& channel);
   void handle_proposal(uint64_t request_id, Proposal& proposal, bool invoke, const reply_fn& reply);
   void endorse(uint64_t request_id, Proposal& proposal, bool invoke, channel_state& channel,
-               const std::string& tx_id, chaincode_runner::run_context& run, const reply_fn& reply);
+               const std::string& tx_id, chaincode_runner::run_context& run, const reply_fn& reply,
+               bool& handed_over);
   void answer_timeout(uint64_t request_id, const std::string& chaincode,
                       const std::string& channel_id, const std::string& tx_id,
                       const std::vector<std::string>& chaincodes, const reply_fn& reply);
@@ -94,12 +100,13 @@ class peer_node {
   std::unique_ptr<block_store> store_;
   testing::ledger ledger_;
   testing::endorser endorser_{ledger_};
-  std::unique_ptr<chaincode_runner> runner_;
   std::vector<loaded_plugin> plugins_;
   std::mutex channels_mutex_;
   std::map<std::string, std::unique_ptr<channel_state>> channels_;
   bool stopped_ = false;
   std::atomic<unsigned> stuck_inits_{0};
+  // Last: destroyed first, so no chaincode thread outlives what it uses.
+  std::unique_ptr<chaincode_runner> runner_;
 };
 
 }  // namespace scc::peer

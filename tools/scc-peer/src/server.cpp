@@ -25,7 +25,7 @@ namespace {
 // Requests of one connection that may await their replies before it stops reading more.
 constexpr std::size_t max_awaiting_replies = 8192;
 // How long a closing connection waits for the client to end its side after the last reply.
-constexpr std::chrono::seconds drain_limit{5};
+constexpr std::chrono::seconds drain_limit{2};
 
 std::string frame_of(const Reply& reply) {
   std::string frame;

@@ -60,7 +60,8 @@ bool log_shows(const peer_process& peer, const std::string& text,
   return false;
 }
 
-const environment_overrides one_second_timeout{{"CORE_CHAINCODE_EXECUTETIMEOUT", "1s"}};
+// Long enough for a loaded sanitizer build to enter the plugin before the deadline.
+const environment_overrides short_timeout{{"CORE_CHAINCODE_EXECUTETIMEOUT", "2s"}};
 
 }  // namespace
 
@@ -70,7 +71,7 @@ TEST_CASE(
   temp_folder folder("faults-loop");
   peer_process peer(folder.path(),
                     core_yaml({{"kvscc", SCC_PEER_KVSCC}, {"loops", SCC_PEER_LOOPS}}),
-                    one_second_timeout);
+                    short_timeout);
   REQUIRE_MESSAGE(peer.start(), peer.log());
   REQUIRE(propose(peer, true, "kvscc", {"put", "before", "1"}).code == "VALID");
   const uint64_t height_before = height(peer);
@@ -83,10 +84,10 @@ TEST_CASE(
   INFO("CLI stdout: " << spun.out << "\nCLI stderr: " << spun.err << "\npeer log:\n" << peer.log());
   CHECK(spun.exit_code == 1);
   CHECK(spun.err.find("timeout expired while executing transaction: chaincode loops did not "
-                      "return within 1s (chaincode.executetimeout)") != std::string::npos);
+                      "return within 2s (chaincode.executetimeout)") != std::string::npos);
   CHECK(waited < 20s);
   // What the log says.
-  CHECK(log_shows(peer, "chaincode loops did not return within 1s (chaincode.executetimeout)"));
+  CHECK(log_shows(peer, "chaincode loops did not return within 2s (chaincode.executetimeout)"));
   CHECK(log_shows(peer, "loops not thread-safe, so refused until that call returns"));
 
   // The looping simulation held the channel; the peer released it, so blocks commit again.
@@ -115,17 +116,17 @@ TEST_CASE(
     "a chaincode that returns after its timeout: its answer and its late writes are "
     "discarded, and it serves again") {
   temp_folder folder("faults-late");
-  peer_process peer(folder.path(), core_yaml({{"loops", SCC_PEER_LOOPS}}), one_second_timeout);
+  peer_process peer(folder.path(), core_yaml({{"loops", SCC_PEER_LOOPS}}), short_timeout);
   REQUIRE_MESSAGE(peer.start(), peer.log());
 
-  const answer timed_out = propose(peer, true, "loops", {"sleep_then_put", "3000"});
+  const answer timed_out = propose(peer, true, "loops", {"sleep_then_put", "4000"});
   CHECK(timed_out.status == 500);
   CHECK(timed_out.code == "NOT_VALIDATED");
   CHECK(timed_out.message.find("timeout expired while executing transaction") != std::string::npos);
   // The channel was created for it, with nothing but its genesis block.
   CHECK(height(peer) == 1);
   REQUIRE_MESSAGE(log_shows(peer, "returned "), peer.log());
-  CHECK(peer.log().find("after the peer gave up on it (chaincode.executetimeout 1s); its answer "
+  CHECK(peer.log().find("after the peer gave up on it (chaincode.executetimeout 2s); its answer "
                         "was discarded") != std::string::npos);
 
   // Once the call has returned the chaincode is no longer refused.
@@ -138,13 +139,17 @@ TEST_CASE(
 
 TEST_CASE("a thread-safe chaincode that never returns is not refused: its other calls run") {
   temp_folder folder("faults-loop-mt");
-  peer_process peer(folder.path(), core_yaml({{"loops_mt", SCC_PEER_LOOPS_MT}}),
-                    one_second_timeout);
+  peer_process peer(folder.path(), core_yaml({{"loops_mt", SCC_PEER_LOOPS_MT}}), short_timeout);
   REQUIRE_MESSAGE(peer.start(), peer.log());
   const answer timed_out = propose(peer, true, "loops_mt", {"spin"});
   CHECK(timed_out.status == 500);
-  CHECK(timed_out.message.find("chaincode loops_mt did not return within 1s") != std::string::npos);
+  CHECK(timed_out.message.find("chaincode loops_mt did not return within 2s") != std::string::npos);
   CHECK(propose(peer, true, "loops_mt", {"put", "k", "v"}, 30s).code == "VALID");
+  // With one thread still stuck, the watchdog keeps watching: a second spin times out too.
+  const answer again = propose(peer, true, "loops_mt", {"spin"}, 30s);
+  CHECK(again.status == 500);
+  CHECK(again.message.find("did not return within 2s") != std::string::npos);
+  CHECK(log_shows(peer, "(2 stuck)"));
   CHECK(propose(peer, false, "loops_mt", {"get", "k"}).payload == "v");
   CHECK(propose(peer, false, "loops_mt", {"get", "spun"}).status == 404);
 }
