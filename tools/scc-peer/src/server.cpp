@@ -124,7 +124,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void on_read(const boost::system::error_code& error, std::size_t bytes) {
     read_active_ = false;
     if (closed_) return;
-    if (draining_) return drain();
+    if (draining_) return error ? close() : drain();
     if (error) {
       input_ended_ = true;
       if (error == asio::error::eof && reader_.buffered() > 0) {
