@@ -4,7 +4,7 @@
     python3 fuzz/make_seeds.py
 
 Each seed is one readable scenario in the byte format its target decodes; the encoders below
-mirror the decoders in fuzz_composite_key.cpp and fuzz_stub_ledger.cpp.
+mirror the decoders in the fuzz_*.cpp sources.
 """
 import os
 
@@ -254,11 +254,246 @@ LEDGER = {
 }
 
 
+# ---- fuzz_core_yaml: a count byte, that many overrides (variable byte, value as length byte
+# and bytes), then the YAML text.
+YAML_VARIABLES = ["CORE_PEER_LISTENADDRESS", "CORE_PEER_FILESYSTEMPATH",
+                  "CORE_CHAINCODE_EXECUTETIMEOUT", "CORE_SCCPEER_BLOCKCUTTER_MAXMESSAGECOUNT",
+                  "CORE_SCCPEER_BLOCKCUTTER_BATCHTIMEOUT", "CORE_SCCPEER_MAXFRAMEBYTES",
+                  "CORE_SCCPEER_WORKERTHREADS", "CORE_CHAINCODE_SYSTEM_KVSCC"]
+
+
+def core_yaml(text, **env):
+    out = bytes([len(env)])
+    for name, value in env.items():
+        value = value.encode()
+        out += bytes([YAML_VARIABLES.index(name), len(value)]) + value
+    return out + text.encode()
+
+
+SAMPLE_YAML = """peer:
+  listenAddress: 127.0.0.1:9051
+  fileSystemPath: data
+chaincode:
+  executetimeout: 30s
+  system:
+    kvscc: enable
+    quiet: yes
+    off: disable
+  systemPlugins:
+    - enabled: true
+      name: kvscc
+      path: plugins/kvscc.so
+      invokableExternal: true
+      invokableCC2CC: "true"
+    - enabled: true
+      name: off
+      path: /nowhere/off.so
+    - {enabled: false, name: quiet, path: q.so}
+sccPeer:
+  blockCutter:
+    maxMessageCount: 50
+    batchTimeout: 250us
+  maxFrameBytes: 1 MB
+  workerThreads: 3
+"""
+
+CORE_YAML = {
+    "sample": core_yaml(SAMPLE_YAML),
+    "sample_env": core_yaml(SAMPLE_YAML, CORE_PEER_LISTENADDRESS="[::1]:0",
+                            CORE_SCCPEER_MAXFRAMEBYTES="2048",
+                            CORE_SCCPEER_BLOCKCUTTER_BATCHTIMEOUT="1h2m3.5s"),
+    "durations": core_yaml("sccPeer: {blockCutter: {batchTimeout: 1.5ms}}\n",
+                           CORE_CHAINCODE_EXECUTETIMEOUT="10\u00b5s",
+                           CORE_SCCPEER_BLOCKCUTTER_MAXMESSAGECOUNT="007"),
+    "greek_mu": core_yaml("chaincode: {executetimeout: 2500\u03bcs}\n"),
+    "bad_values": core_yaml("peer: {listenAddress: nowhere}\nsccPeer: {maxFrameBytes: 1 TB}\n",
+                            CORE_SCCPEER_WORKERTHREADS="257"),
+    "not_yaml": core_yaml("peer: [unclosed\n  - {a: b"),
+    "not_a_map": core_yaml("- 1\n- 2\n"),
+    "duplicate_plugins": core_yaml(
+        "chaincode:\n  system: {a: enable, A: true}\n  systemPlugins:\n"
+        "    - {enabled: true, name: a, path: a.so}\n    - {enabled: yes, name: a, path: b.so}\n"),
+    "aliases": core_yaml("base: &b {enabled: true, name: x, path: x.so}\nchaincode:\n"
+                         "  system: &s {x: enable, self: *s}\n  systemPlugins: [*b, *b]\n"),
+    "deep_nesting": core_yaml("peer: " + "[" * 3000 + "]" * 3000 + "\n"),
+    "deep_maps": core_yaml("peer:" + " {a:" * 1500 + " 1" + "}" * 1500 + "\n"),
+    "empty": core_yaml(""),
+}
+
+
+# ---- fuzz_cli_args: the first byte % 4 picks the mode; mode 0 is raw text for both parsers.
+def raw_cli(text):
+    return b"\x00" + text.encode()
+
+
+CLI_ARGS = {
+    "args": raw_cli('{"Args":["put","a","b"]}'),
+    "function_args": raw_cli('{"function":"put","Args":["a","b"]}'),
+    "case_and_order": raw_cli('{"args":["x"],"ARGS":["y"],"Args":["z"],"FUNCTION":"f"}'),
+    "long_s_key": raw_cli('{"Arg\u017f":["z"]}'),
+    "nulls": raw_cli('{"Args":[null,"a"],"function":null}'),
+    "null_top": raw_cli("null"),
+    "type_error": raw_cli('{"Args":[1]}'),
+    "transient": raw_cli('{"k":"AP8=","empty":"","nil":null}'),
+    "transient_line_breaks": raw_cli('{"k":"QUJD\\nREVG\\r\\n"}'),
+    "deep_args_element": raw_cli('{"Args":[' + "[" * 5000 + "]" * 5000 + "]}"),
+    "number_overflow": raw_cli('{"x":1e400,"Args":[]}'),
+    "generated_ctor": bytes([1, 4, 3, 0, 0, 0, 0, 7, 1, 2, 3]),
+    "generated_transient": bytes([2, 4, 2, 0, 0, 0, 3, 0x41, 0x42, 0x43, 0, 2, 0]),
+    "round_trip": bytes([3, 3, 3]) + b"put" + bytes([2, 0xc3, 0xa9]) + bytes([1, 0xff, 2, 1]),
+}
+
+
+# ---- fuzz_contract_args: per call a transaction byte, a count byte, then each argument;
+# 0xC0 + length + bytes spells an argument out (up to 255 bytes), 0xF0.. + a depth byte is
+# deep nesting (see pick_argument).
+CONTRACT_TRANSACTIONS = ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "flag", "real",
+                         "real32", "text", "ints", "texts", "maybe", "object", "objects", "any",
+                         "wrap", "mixed"]
+
+
+def arg(text):
+    data = text.encode() if isinstance(text, str) else text
+    return bytes([0xC0, len(data)]) + data
+
+
+def call(name, *args, count=0):
+    return bytes([CONTRACT_TRANSACTIONS.index(name), count]) + b"".join(arg(a) for a in args)
+
+
+CONTRACT = {
+    "integers": call("i8", "-128") + call("u8", "256") + call("i64", "-9223372036854775809") +
+    call("u64", "18446744073709551615") + call("u16", "-0") + call("i32", "007"),
+    "not_integers": call("i16", "+1") + call("u32", " 1") + call("i64", "1.5") +
+    call("u8", "0x10") + call("i8", ""),
+    "floats": call("real", "1e308") + call("real", "1e309") + call("real32", "3.5e38") +
+    call("real", "nan") + call("real", "-0.0") + call("real32", "0.1"),
+    "bools_and_text": call("flag", "true") + call("flag", "True") + call("text", b"\xff\x00a") +
+    call("wrap", b"\xff"),
+    "vectors": call("ints", "[1,-2,9223372036854775807]") + call("ints", "[1.0]") +
+    call("texts", '["a","\\u00e9"]') + call("texts", '["a",1]'),
+    "optional": call("maybe") + call("maybe", "65535") + call("maybe", "65536") +
+    call("mixed", "1", "true", count=0) + call("mixed", "1", "false", "c", "-5", count=2),
+    "object": call("object", '{"x":1,"y":2,"tags":[1,255],"label":"l"}') +
+    call("object", '{"x":1,"y":2,"tags":[],"label":null}') +
+    call("object", '{"x":1,"y":2}') + call("object", '{"x":1,"y":2,"tags":[],"z":0}') +
+    call("objects", '[{"x":1,"y":2,"tags":[]},{"x":-1,"y":-2,"tags":[0],"label":""}]'),
+    "json": call("any", '{"a":[1,2.5,"x",null,true]}') + call("any", "1e400") +
+    call("any", "[" * 100 + "]" * 100) + call("objects", "[" * 100 + "]" * 100),
+    # 513 levels of arrays for any; 100,000 inside a point's label for objects (overflowed the
+    # stack before the codec limited nesting); 120,000 levels of objects for any.
+    "deep_nesting": bytes([CONTRACT_TRANSACTIONS.index("any"), 0, 0xF0, 64]) +
+    bytes([CONTRACT_TRANSACTIONS.index("objects"), 0, 0xF2, 0xF8]) +
+    bytes([CONTRACT_TRANSACTIONS.index("any"), 0, 0xF1, 0xF9]),
+    "argument_count": bytes([CONTRACT_TRANSACTIONS.index("i8"), 0xF0]) +
+    bytes([CONTRACT_TRANSACTIONS.index("mixed"), 0xF1]) + arg("1"),
+}
+
+
+# ---- fuzz_peer_stream: a segment count, then segments (see build_stream/fill_proposal).
+PEER_CHANNELS = {"ch1": 0, "ch2": 1, "": 3, "Ch1": 4, "1ch": 5, "ch 1": 6, "c" * 250: 7,
+                 "ch\xff": 8, "ch_1": 10}
+PEER_CHAINCODES = {"fzkv": 0, "nope": 3, "": 4, "FZKV": 5}
+INVOKE_KIND, QUERY_KIND, LIST_CHAINCODES, CHANNELS_OR_STATUS, NO_KIND = 0, 3, 5, 6, 7
+TX_NONE, TX_RIGHT, TX_WRONG = 0, 1, 3
+
+
+def blob(data):
+    return bytes([len(data)]) + data
+
+
+def proposal(function, *params, channel="ch1", chaincode="fzkv", tx=TX_RIGHT, nonce=b"n1",
+             transient=None):
+    keys = {b"a": 0, b"b": 1, b"c": 2, b"": 3}
+    out = bytes([PEER_CHANNELS[channel], PEER_CHAINCODES[chaincode]])
+    if function == "put":
+        out += bytes([0, keys[params[0]]]) + blob(params[1])
+    elif function == "get":
+        out += bytes([2, keys[params[0]]])
+    elif function == "del":
+        out += bytes([3, keys[params[0]]])
+    elif function == "big":
+        out += bytes([4, params[0]])
+    elif function == "fail":
+        out += bytes([5])
+    elif function == "range":
+        out += bytes([6, keys[params[0]], keys[params[1]]])
+    out += bytes([0, 0, 1])  # no decorations, is_init false, creator Org1MSP
+    out += blob(nonce) + bytes([tx])
+    if tx == TX_WRONG:
+        out += blob(b"bad")
+    transient = transient or {}
+    out += bytes([len(transient)])
+    for key, value in transient.items():
+        out += blob(key) + blob(value)
+    return out + bytes([0])  # no timestamp
+
+
+def request(kind, request_id, body=b""):
+    return bytes([kind, request_id]) + body
+
+
+def stream(*segments):
+    return bytes([len(segments) - 1]) + b"".join(segments)
+
+
+def raw(data):
+    return bytes([0xC0]) + blob(data)
+
+
+def oversize(extra):
+    return bytes([0xF0, extra])
+
+
+def truncated(body, missing):
+    return bytes([0xF8]) + blob(body) + bytes([missing])
+
+
+PEER = {
+    "put_get_list": stream(
+        request(INVOKE_KIND, 1, proposal("put", b"a", b"v")),
+        request(QUERY_KIND, 2, proposal("get", b"a", nonce=b"n2")),
+        request(LIST_CHAINCODES, 3), request(CHANNELS_OR_STATUS, 4, b"\x01"),
+        request(CHANNELS_OR_STATUS, 5, b"\x00")),
+    "refusals": stream(
+        request(INVOKE_KIND, 1, proposal("put", b"a", b"v", channel="Ch1")),
+        request(INVOKE_KIND, 2, proposal("put", b"a", b"v", chaincode="nope")),
+        request(QUERY_KIND, 3, proposal("get", b"a", chaincode="")),
+        request(INVOKE_KIND, 4, proposal("put", b"b", b"w", tx=TX_WRONG)),
+        request(QUERY_KIND, 5, proposal("get", b"a", channel="c" * 250)),
+        request(NO_KIND, 6)),
+    "big_reply": stream(request(QUERY_KIND, 1, proposal("big", 99)),
+                        request(INVOKE_KIND, 2, proposal("big", 70, nonce=b"n3"))),
+    "failing_invoke": stream(request(INVOKE_KIND, 1, proposal("fail")),
+                             request(INVOKE_KIND, 1, proposal("del", b"a", channel="ch2")),
+                             request(QUERY_KIND, 2, proposal("range", b"", b"", tx=TX_NONE))),
+    "invoke_then_oversize": stream(request(INVOKE_KIND, 9, proposal("put", b"c", b"x")),
+                                   oversize(1)),
+    "invoke_then_undecodable": stream(request(INVOKE_KIND, 9, proposal("put", b"c", b"y")),
+                                      bytes([0xE0]) + blob(b"\xff\xff\xff\xff")),
+    "query_then_truncated": stream(request(QUERY_KIND, 3, proposal("get", b"c")),
+                                   truncated(b"\x08\x01", 5)),
+    "truncated_header": stream(request(LIST_CHAINCODES, 1), raw(b"\x00\x00")),
+    "garbage": stream(raw(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")),
+    "transient_and_empty_frame": stream(
+        request(QUERY_KIND, 1, proposal("get", b"a", transient={b"k": b"secret"})),
+        bytes([0xE0, 0])),
+}
+
+
 def main():
     for name, data in COMPOSITE.items():
         write("fuzz_composite_key", name, data)
     for name, data in LEDGER.items():
         write("fuzz_stub_ledger", name, data)
+    for name, data in CORE_YAML.items():
+        write("fuzz_core_yaml", name, data)
+    for name, data in CLI_ARGS.items():
+        write("fuzz_cli_args", name, data)
+    for name, data in CONTRACT.items():
+        write("fuzz_contract_args", name, data)
+    for name, data in PEER.items():
+        write("fuzz_peer_stream", name, data)
 
 
 if __name__ == "__main__":

@@ -42,10 +42,11 @@ export CC="${CC:-clang}" CXX="${CXX:-clang++}"
 
 # ---- Build ----
 # From the main tree once the top level knows SCC_BUILD_FUZZERS; until then fuzz/ on its own.
+# The tools are on: fuzz_core_yaml, fuzz_cli_args and fuzz_peer_stream link scc-peer's code.
 if grep -q 'SCC_BUILD_FUZZERS' "$ROOT/CMakeLists.txt"; then
   source_dir="$ROOT"
   cmake_args=(-DSCC_BUILD_FUZZERS=ON -DSCC_BUILD_TESTS=OFF -DSCC_BUILD_EXAMPLES=OFF
-              -DSCC_BUILD_TOOLS=OFF -DSCC_BUILD_BENCH=OFF)
+              -DSCC_BUILD_TOOLS=ON -DSCC_BUILD_BENCH=OFF)
 else
   source_dir="$ROOT/fuzz"
   cmake_args=(-DSCC_BUILD_FUZZERS=ON -DSCC_BUILD_TESTS=OFF)

@@ -2,6 +2,7 @@
 // becomes a payload, and how bad input is refused.
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -158,6 +159,30 @@ TEST_CASE("nlohmann::json takes any JSON value") {
   CHECK(parsed<nlohmann::json>("\"text\"") == "text");
   CHECK(payload(nlohmann::json{{"k", true}}) == "{\"k\":true}");
   CHECK_THROWS_AS(parsed<nlohmann::json>("{oops}"), scc::argument_error);
+}
+
+TEST_CASE("JSON arguments: a number beyond double and deep nesting are argument errors") {
+  // Found by fuzz_contract_args: nlohmann reports 1e400 as out_of_range, not parse_error, and
+  // the message escaped the codec without naming the argument.
+  CHECK_THROWS_WITH_AS(parsed<nlohmann::json>("1e400"),
+                       "\"1e400\" is not valid JSON: number overflow parsing '1e400'",
+                       scc::argument_error);
+  CHECK_THROWS_AS(parsed<std::vector<double>>("[1e400]"), scc::argument_error);
+  // Copying and printing a value recurse per level: 100,000 levels overflowed the stack.
+  CHECK(parsed<nlohmann::json>(std::string(512, '[') + std::string(512, ']')).is_array());
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  CHECK_THROWS_WITH_AS(parsed<nlohmann::json>(deep),
+                       doctest::Contains("nests arrays and objects more than 512 levels deep"),
+                       scc::argument_error);
+  CHECK_THROWS_AS(parsed<shapes::point>("{\"x\":1,\"y\":2,\"label\":" + deep + "}"),
+                  scc::argument_error);
+}
+
+TEST_CASE("a JSON result holding a string that is not UTF-8 is an error that says so") {
+  const std::vector<std::string> raw = {std::string("\xff", 1)};
+  CHECK_THROWS_WITH_AS(payload(raw), doctest::Contains("strings inside JSON must be UTF-8"),
+                       std::domain_error);
+  CHECK(payload(std::string("\xff", 1)) == "\xff");  // a std::string result travels raw
 }
 
 TEST_CASE("SCC_OBJECT types convert member by member, strictly") {

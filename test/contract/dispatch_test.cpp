@@ -203,6 +203,11 @@ TEST_CASE("a bad argument is a 500 naming the argument, its parameter and the pr
   CHECK(h.query("notebook", {"sorted", "[1,\"two\"]"}).response.message ==
         "sorted: argument 1 (values): element [1]: expected an integer, got \"two\"");
   CHECK(h.query("notebook", {"add", "1", "abc"}).response.status == 500);
+  // Found by fuzz_contract_args: these answered nlohmann's "[json.exception...]" text.
+  CHECK(h.query("notebook", {"echo", "1e400"}).response.message ==
+        "echo: argument 1 (value): \"1e400\" is not valid JSON: number overflow parsing '1e400'");
+  CHECK(h.query("notebook", {"sorted", "[1e400]"})
+            .response.message.rfind("sorted: argument 1 (values): ", 0) == 0);
 }
 
 TEST_CASE("an unknown name is a 500 listing the transactions there are") {

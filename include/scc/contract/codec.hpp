@@ -118,11 +118,38 @@ auto located(const std::string& where, Parse parse) -> decltype(parse()) {
   }
 }
 
+// How deep JSON arguments may nest. nlohmann parses iteratively, but copying and dumping a value
+// recurse once per level, so an argument of a few hundred kilobytes of '[' would overflow the
+// stack of the thread running the transaction (and take the peer down with it).
+inline constexpr int max_json_argument_depth = 512;
+
 inline nlohmann::json parse_json_argument(std::string_view text) {
   try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& failure) {
+    return nlohmann::json::parse(
+        text, [text](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+          if ((event == nlohmann::json::parse_event_t::object_start ||
+               event == nlohmann::json::parse_event_t::array_start) &&
+              depth >= max_json_argument_depth) {
+            throw argument_error(quoted(text) + " nests arrays and objects more than " +
+                                 std::to_string(max_json_argument_depth) + " levels deep");
+          }
+          return true;
+        });
+  } catch (const nlohmann::json::exception& failure) {
+    // parse_error, and out_of_range for a number beyond double's range (1e400).
     throw argument_error(quoted(text) + " is not valid JSON: " + json_reason(failure));
+  }
+}
+
+// JSON text of a result. JSON strings are UTF-8: a std::string holding other bytes cannot be
+// sent inside a JSON result (a std::string result itself travels raw).
+inline std::string json_payload(const nlohmann::json& value) {
+  try {
+    return value.dump();
+  } catch (const nlohmann::json::type_error& failure) {
+    throw std::domain_error("the result cannot be written as JSON: " + json_reason(failure) +
+                            "; strings inside JSON must be UTF-8 (return std::string or "
+                            "scc::response for raw bytes)");
   }
 }
 
@@ -265,7 +292,7 @@ struct codec<T, std::enable_if_t<std::is_floating_point_v<T>>> {
     }
     return value;
   }
-  static std::string to_payload(T value) { return to_json(value).dump(); }
+  static std::string to_payload(T value) { return detail::json_payload(to_json(value)); }
   static nlohmann::json schema(schema_registry&) {
     return {{"type", "number"}, {"format", type_name()}};
   }
@@ -287,7 +314,7 @@ struct codec<nlohmann::json> {
   }
   static nlohmann::json from_json(const nlohmann::json& value) { return value; }
   static nlohmann::json to_json(const nlohmann::json& value) { return value; }
-  static std::string to_payload(const nlohmann::json& value) { return value.dump(); }
+  static std::string to_payload(const nlohmann::json& value) { return detail::json_payload(value); }
   // The empty schema: any value.
   static nlohmann::json schema(schema_registry&) { return nlohmann::json::object(); }
 };
@@ -315,7 +342,9 @@ struct codec<std::vector<T, Allocator>> {
     for (const auto& item : items) array.push_back(codec<T>::to_json(item));
     return array;
   }
-  static std::string to_payload(const value_type& items) { return to_json(items).dump(); }
+  static std::string to_payload(const value_type& items) {
+    return detail::json_payload(to_json(items));
+  }
   static nlohmann::json schema(schema_registry& registry) {
     return {{"type", "array"}, {"items", codec<T>::schema(registry)}};
   }
@@ -362,7 +391,7 @@ struct codec {
     }
   }
   static nlohmann::json to_json(const T& value) { return nlohmann::json(value); }
-  static std::string to_payload(const T& value) { return to_json(value).dump(); }
+  static std::string to_payload(const T& value) { return detail::json_payload(to_json(value)); }
   static nlohmann::json schema(schema_registry& registry) {
     if constexpr (detail::is_scc_object<T>::value) {
       return detail::object_schema<T>(registry);

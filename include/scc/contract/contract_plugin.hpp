@@ -43,7 +43,11 @@ class contract_plugin {
   }
 
   response invoke(stub& s) {
-    auto [function, arguments] = s.get_function_and_parameters();
+    // Not a structured binding: lambdas below use the arguments, and C++17 (clang) does not
+    // let a lambda capture a structured binding.
+    const auto call = s.get_function_and_parameters();
+    const std::string& function = call.first;
+    const std::vector<std::string>& arguments = call.second;
     if (function == get_metadata_function) return success(metadata());
     std::string_view name = function;
     // fabric-contract-api clients may name the contract: "tokenscc:transfer".

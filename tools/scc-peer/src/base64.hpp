@@ -37,8 +37,17 @@ inline std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-// nullopt for anything that is not padded standard base64.
-inline std::optional<std::string> base64_decode(std::string_view text) {
+// nullopt for anything that is not padded standard base64. Line breaks (\r, \n) are skipped
+// anywhere, as Go's base64.StdEncoding skips them (Fabric's CLI decodes --transient with it).
+inline std::optional<std::string> base64_decode(std::string_view input) {
+  std::string without_breaks;
+  if (input.find_first_of("\r\n") != std::string_view::npos) {
+    for (char c : input) {
+      if (c != '\r' && c != '\n') without_breaks.push_back(c);
+    }
+    input = without_breaks;
+  }
+  const std::string_view text = input;
   const auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "text.hpp"
 #include <fmt/core.h>
@@ -199,21 +201,27 @@ std::optional<std::chrono::microseconds> parse_duration(std::string_view text) {
   std::string_view rest = trim(text);
   if (rest == "0") return std::chrono::microseconds(0);
   if (rest.empty()) return std::nullopt;
+  const auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
   double total_us = 0;
   while (!rest.empty()) {
+    // Go's grammar: digits, optionally '.' and more digits, at least one digit in all. ("1.2.3s"
+    // and ".s" are refused, as Go refuses them; stod alone would read "1.2" of "1.2.3".)
     std::size_t digits = 0;
-    while (digits < rest.size() &&
-           (std::isdigit(static_cast<unsigned char>(rest[digits])) || rest[digits] == '.')) {
-      ++digits;
+    while (digits < rest.size() && is_digit(rest[digits])) ++digits;
+    std::size_t length = digits;
+    if (length < rest.size() && rest[length] == '.') {
+      ++length;
+      while (length < rest.size() && is_digit(rest[length])) ++length;
     }
-    if (digits == 0) return std::nullopt;
+    const std::size_t fraction_digits = length > digits ? length - digits - 1 : 0;
+    if (digits == 0 && fraction_digits == 0) return std::nullopt;
     double number = 0;
     try {
-      number = std::stod(std::string(rest.substr(0, digits)));
+      number = std::stod(std::string(rest.substr(0, length)));
     } catch (const std::exception&) {
       return std::nullopt;
     }
-    rest.remove_prefix(digits);
+    rest.remove_prefix(length);
     std::size_t unit_size = 0;
     while (unit_size < rest.size() && !std::isdigit(static_cast<unsigned char>(rest[unit_size])) &&
            rest[unit_size] != '.') {
@@ -224,7 +232,7 @@ std::optional<std::chrono::microseconds> parse_duration(std::string_view text) {
     double scale = 0;
     if (unit == "ns") {
       scale = 1e-3;
-    } else if (unit == "us" || unit == "\xC2\xB5s") {
+    } else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") {  // u, micro, mu
       scale = 1;
     } else if (unit == "ms") {
       scale = 1e3;
@@ -247,8 +255,12 @@ std::optional<uint64_t> parse_byte_size(std::string_view text) {
   std::string_view rest = trim(text);
   std::size_t digits = 0;
   while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
-  if (digits == 0 || digits > 18) return std::nullopt;
-  const uint64_t number = std::stoull(std::string(rest.substr(0, digits)));
+  if (digits == 0) return std::nullopt;
+  // Every uint64 (20 digits), so that any size this returns can also be written in bytes.
+  uint64_t number = 0;
+  if (std::from_chars(rest.data(), rest.data() + digits, number).ec != std::errc()) {
+    return std::nullopt;
+  }
   const std::string unit = uppercase(trim(rest.substr(digits)));
   uint64_t scale = 0;
   if (unit.empty() || unit == "B") {
@@ -366,7 +378,8 @@ peer_config parse_config(const std::string& yaml_text, const std::filesystem::pa
     }
     if (auto value = config.scalar("chaincode.executetimeout")) {
       const std::optional<std::chrono::microseconds> timeout = parse_duration(*value);
-      if (!timeout || *timeout < std::chrono::milliseconds(1) || *timeout > std::chrono::hours(24)) {
+      if (!timeout || *timeout < std::chrono::milliseconds(1) ||
+          *timeout > std::chrono::hours(24)) {
         config.fail("chaincode.executetimeout", *value,
                     "a duration from 1ms to 24h, such as 30s or 500ms");
       }

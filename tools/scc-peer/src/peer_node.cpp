@@ -291,8 +291,9 @@ void peer_node::handle(Request request, const reply_fn& reply) {
       case Request::kListChannels: {
         Reply out;
         out.set_request_id(id);
+        ChannelList& list = *out.mutable_channels();  // set even when there is no channel yet
         for (ChannelInfo& info : channel_infos()) {
-          *out.mutable_channels()->add_channels() = std::move(info);
+          *list.add_channels() = std::move(info);
         }
         return reply(std::move(out));
       }

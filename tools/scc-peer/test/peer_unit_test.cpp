@@ -1,8 +1,11 @@
 // Unit tests of scc-peer's parts that need no running peer: core.yaml loading, framing,
 // base64, the CLI's -c and --transient parsing, the block store.
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base64.hpp"
 #include "block_store.hpp"
@@ -218,6 +221,44 @@ TEST_CASE("-c as Fabric's CLI reads it") {
   CHECK_THROWS_AS(parse_ctor("not json"), usage_error);
   CHECK(parse_transient(R"({"k":"AP8="})").at("k") == std::string("\0\xff", 2));
   CHECK_THROWS_AS(parse_transient(R"({"k":"!"})"), usage_error);
+}
+
+TEST_CASE("durations follow Go's grammar; sizes take every uint64 (found by fuzz_core_yaml)") {
+  CHECK_FALSE(parse_duration("1.2.3s").has_value());  // stod read "1.2" of it
+  CHECK_FALSE(parse_duration(".6.h").has_value());
+  CHECK_FALSE(parse_duration(".s").has_value());
+  CHECK(parse_duration(".5s") == std::chrono::microseconds(500000));
+  CHECK(parse_duration("5.s") == std::chrono::microseconds(5000000));
+  CHECK(parse_duration("2500\xCE\xBCs") == std::chrono::microseconds(2500));  // Greek mu
+  CHECK(parse_duration("2500\xC2\xB5s") == std::chrono::microseconds(2500));  // micro sign
+  CHECK(parse_byte_size("18446744073709551615") == UINT64_MAX);
+  CHECK_FALSE(parse_byte_size("18446744073709551616").has_value());
+  const std::optional<uint64_t> kib = parse_byte_size("2275555555557376KB");
+  REQUIRE(kib.has_value());
+  CHECK(parse_byte_size(std::to_string(*kib)) == kib);
+}
+
+TEST_CASE("-c and --transient decode as Go's encoding/json does (found by fuzz_cli_args)") {
+  using args = std::vector<std::string>;
+  CHECK(parse_ctor("null").empty());
+  CHECK(parse_ctor(R"({"Args":[null,"a"],"function":null})") == args{"", "a"});
+  // Keys match case-insensitively with Unicode folding; the last in document order wins.
+  CHECK(parse_ctor(R"({"args":["x"],"Args":["y"]})") == args{"y"});
+  CHECK(parse_ctor(R"({"Args":["y"],"args":["x"]})") == args{"x"});
+  CHECK(parse_ctor("{\"Arg\xC5\xBF\":[\"z\"]}") == args{"z"});
+  CHECK(parse_ctor(R"({"function":"f","FUNCTION":"g","Args":["a"]})") == args{"g", "a"});
+  // A type error in any occurrence fails the argument, even if a later one is fine.
+  CHECK_THROWS_AS(parse_ctor(R"({"Args":1,"Args":["a"]})"), usage_error);
+  CHECK_THROWS_AS(parse_ctor("[]"), usage_error);
+  // A deeply nested element is refused without printing it (dump() recursed).
+  CHECK_THROWS_WITH_AS(
+      parse_ctor("{\"Args\":[" + std::string(200000, '[') + std::string(200000, ']') + "]}"),
+      "chaincode argument error: every Args element must be a string, found a list", usage_error);
+  CHECK(parse_transient("null").empty());
+  CHECK(parse_transient(R"({"k":null})").at("k").empty());
+  CHECK(parse_transient(R"({"k":"QUJD\nREVG\r\n"})").at("k") == "ABCDEF");
+  CHECK_THROWS_AS(parse_transient(R"({"k":"!!","k":"QQ=="})"), usage_error);
+  CHECK(base64_decode("QUJD\r\nREVG") == std::string("ABCDEF"));
 }
 
 TEST_CASE("channel names follow Fabric's rule") {
