@@ -31,39 +31,7 @@ namespace {
 
 constexpr std::string_view max_rune = "\xF4\x8F\xBF\xBF";
 
-// Length of the well-formed UTF-8 sequence at text[pos], or 0 (The Unicode Standard, table 3-7).
-std::size_t utf8_sequence(std::string_view text, std::size_t pos) {
-  const auto at = [&](std::size_t i) -> int {
-    return pos + i < text.size() ? static_cast<unsigned char>(text[pos + i]) : -1;
-  };
-  const auto in = [](int byte, int low, int high) { return byte >= low && byte <= high; };
-  const int b0 = at(0);
-  if (in(b0, 0x00, 0x7F)) return 1;
-  if (in(b0, 0xC2, 0xDF)) return in(at(1), 0x80, 0xBF) ? 2 : 0;
-  int low = 0x80;
-  int high = 0xBF;
-  std::size_t length = 0;
-  if (b0 == 0xE0) {
-    low = 0xA0, length = 3;
-  } else if (in(b0, 0xE1, 0xEC) || in(b0, 0xEE, 0xEF)) {
-    length = 3;
-  } else if (b0 == 0xED) {
-    high = 0x9F, length = 3;
-  } else if (b0 == 0xF0) {
-    low = 0x90, length = 4;
-  } else if (in(b0, 0xF1, 0xF3)) {
-    length = 4;
-  } else if (b0 == 0xF4) {
-    high = 0x8F, length = 4;
-  } else {
-    return 0;
-  }
-  if (!in(at(1), low, high)) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (!in(at(i), 0x80, 0xBF)) return 0;
-  }
-  return length;
-}
+using scc_fuzz::utf8_sequence;
 
 // The message Fabric's Go shim (validateCompositeKeyAttribute) gives for part, or nullopt when
 // the part is acceptable.

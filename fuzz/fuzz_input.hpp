@@ -15,6 +15,54 @@
 
 namespace scc_fuzz {
 
+// Length of the well-formed UTF-8 sequence at text[pos] and its code point, or 0 (The Unicode
+// Standard, table 3-7). An independent model of what the code under test must accept.
+inline std::size_t utf8_sequence(std::string_view text, std::size_t pos, uint32_t& code_point) {
+  const auto at = [&](std::size_t i) -> int {
+    return pos + i < text.size() ? static_cast<unsigned char>(text[pos + i]) : -1;
+  };
+  const auto in = [](int byte, int low, int high) { return byte >= low && byte <= high; };
+  const int b0 = at(0);
+  if (in(b0, 0x00, 0x7F)) {
+    code_point = static_cast<uint32_t>(b0);
+    return 1;
+  }
+  int low = 0x80, high = 0xBF;
+  std::size_t length = 0;
+  if (in(b0, 0xC2, 0xDF)) {
+    length = 2;
+  } else if (b0 == 0xE0) {
+    low = 0xA0, length = 3;
+  } else if (in(b0, 0xE1, 0xEC) || in(b0, 0xEE, 0xEF)) {
+    length = 3;
+  } else if (b0 == 0xED) {
+    high = 0x9F, length = 3;
+  } else if (b0 == 0xF0) {
+    low = 0x90, length = 4;
+  } else if (in(b0, 0xF1, 0xF3)) {
+    length = 4;
+  } else if (b0 == 0xF4) {
+    high = 0x8F, length = 4;
+  } else {
+    return 0;
+  }
+  if (!in(at(1), low, high)) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (!in(at(i), 0x80, 0xBF)) return 0;
+  }
+  static constexpr uint32_t lead_mask[] = {0, 0, 0x1F, 0x0F, 0x07};
+  code_point = static_cast<uint32_t>(b0) & lead_mask[length];
+  for (std::size_t i = 1; i < length; ++i) {
+    code_point = (code_point << 6) | (static_cast<uint32_t>(at(i)) & 0x3F);
+  }
+  return length;
+}
+
+inline std::size_t utf8_sequence(std::string_view text, std::size_t pos) {
+  uint32_t ignored = 0;
+  return utf8_sequence(text, pos, ignored);
+}
+
 // Consumes the input front to back. Once it is used up every read returns zeros or empty
 // strings, so a decoder never needs to check for the end itself.
 class input {
