@@ -18,6 +18,10 @@ packages=(
   libleveldb-dev
   libcli11-dev
   libssl-dev
+  libgrpc++-dev
+  protobuf-compiler-grpc
+  golang-go
+  git
   clang
   libclang-rt-14-dev
   binutils
@@ -32,6 +36,13 @@ if ! command -v dpkg >/dev/null 2>&1; then
   echo "install-deps: no dpkg (not Debian?); install these or their equivalents yourself:" >&2
   echo "  ${packages[*]}" >&2
   exit 0
+fi
+
+# Node and npm for the fabric-shim interop tests. Debian's npm package conflicts with a
+# nodejs that already bundles npm, so npm is asked for only when the command is missing.
+packages+=(nodejs)
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(npm)
 fi
 
 missing=()
