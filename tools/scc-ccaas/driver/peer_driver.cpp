@@ -1,0 +1,558 @@
+#include "peer_driver.hpp"
+
+#include <random>
+#include <stdexcept>
+
+#include <grpcpp/grpcpp.h>
+#include <openssl/sha.h>
+
+#include "common/common.pb.h"
+#include "ledger/queryresult/kv_query_result.pb.h"
+#include "msp/identities.pb.h"
+#include "peer/chaincode_shim.grpc.pb.h"
+#include "peer/proposal.pb.h"
+#include "peer/proposal_response.pb.h"
+
+namespace scc::ccaas::driver {
+
+using protos::ChaincodeMessage;
+
+namespace {
+
+std::string tx_key(const std::string& channel, const std::string& tx_id) {
+  return channel + '\0' + tx_id;
+}
+
+std::string hex(const std::string& bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0xF]);
+  }
+  return out;
+}
+
+std::string sha256(const std::string& data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+ChaincodeMessage reply_to(const ChaincodeMessage& request, ChaincodeMessage::Type type,
+                          std::string payload) {
+  ChaincodeMessage reply;
+  reply.set_type(type);
+  reply.set_payload(std::move(payload));
+  reply.set_txid(request.txid());
+  reply.set_channel_id(request.channel_id());
+  return reply;
+}
+
+ChaincodeMessage error_reply(const ChaincodeMessage& request, const std::string& text) {
+  return reply_to(request, ChaincodeMessage::ERROR, text);
+}
+
+// A PEM-shaped placeholder: enough for plugins that only read the MSP id.
+constexpr const char* placeholder_certificate =
+    "-----BEGIN CERTIFICATE-----\nMIIBdriver\n-----END CERTIFICATE-----\n";
+
+}  // namespace
+
+struct peer_driver::in_flight {
+  std::promise<transaction_result> done;
+  transaction_result result;
+  write_set writes;
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+};
+
+peer_driver::peer_driver(driver_options options) : options_(std::move(options)) {}
+
+peer_driver::~peer_driver() { close(); }
+
+std::string peer_driver::serialized_identity(const std::string& msp_id,
+                                             const std::string& id_bytes) {
+  msp::SerializedIdentity identity;
+  identity.set_mspid(msp_id);
+  identity.set_id_bytes(id_bytes);
+  return identity.SerializeAsString();
+}
+
+std::string peer_driver::build_signed_proposal(transaction_request& request) {
+  if (request.creator.empty()) {
+    request.creator = serialized_identity("Org1MSP", placeholder_certificate);
+  }
+  if (request.nonce.empty()) {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    for (int i = 0; i < 24; ++i) request.nonce.push_back(static_cast<char>(random() & 0xFF));
+  }
+  if (request.tx_id.empty()) request.tx_id = hex(sha256(request.nonce + request.creator));
+
+  common::ChannelHeader channel_header;
+  channel_header.set_type(common::ENDORSER_TRANSACTION);
+  channel_header.mutable_timestamp()->set_seconds(request.seconds);
+  channel_header.mutable_timestamp()->set_nanos(request.nanos);
+  channel_header.set_channel_id(request.channel);
+  channel_header.set_tx_id(request.tx_id);
+  channel_header.set_epoch(request.epoch);
+  common::SignatureHeader signature_header;
+  signature_header.set_creator(request.creator);
+  signature_header.set_nonce(request.nonce);
+  common::Header header;
+  header.set_channel_header(channel_header.SerializeAsString());
+  header.set_signature_header(signature_header.SerializeAsString());
+
+  protos::ChaincodeInvocationSpec invocation;
+  protos::ChaincodeSpec* spec = invocation.mutable_chaincode_spec();
+  spec->set_type(protos::ChaincodeSpec::GOLANG);
+  spec->mutable_chaincode_id()->set_name("cc");
+  for (const std::string& arg : request.args) spec->mutable_input()->add_args(arg);
+  spec->mutable_input()->set_is_init(request.is_init);
+  protos::ChaincodeProposalPayload payload;
+  payload.set_input(invocation.SerializeAsString());
+  for (const auto& [key, value] : request.transient) (*payload.mutable_transientmap())[key] = value;
+
+  protos::Proposal proposal;
+  proposal.set_header(header.SerializeAsString());
+  proposal.set_payload(payload.SerializeAsString());
+  protos::SignedProposal signed_proposal;
+  signed_proposal.set_proposal_bytes(proposal.SerializeAsString());
+  signed_proposal.set_signature("signature not checked by chaincode");
+  return signed_proposal.SerializeAsString();
+}
+
+void peer_driver::connect(std::chrono::milliseconds timeout) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(100 * 1024 * 1024);
+  if (!options_.root_cert_pem.empty()) {
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = options_.root_cert_pem;
+    tls.pem_private_key = options_.client_key_pem;
+    tls.pem_cert_chain = options_.client_cert_pem;
+    credentials = grpc::SslCredentials(tls);
+    if (!options_.server_name_override.empty()) {
+      arguments.SetSslTargetNameOverride(options_.server_name_override);
+    }
+  }
+  channel_ = grpc::CreateCustomChannel(options_.address, credentials, arguments);
+  if (!channel_->WaitForConnected(std::chrono::system_clock::now() + timeout)) {
+    throw std::runtime_error("cannot connect to the chaincode server at " + options_.address);
+  }
+  auto stub = protos::Chaincode::NewStub(channel_);
+  context_ = std::make_unique<grpc::ClientContext>();
+  stream_ = stub->Connect(context_.get());
+  ChaincodeMessage registration;
+  if (!stream_->Read(&registration)) {
+    const grpc::Status status = stream_->Finish();
+    throw std::runtime_error("the chaincode server closed the stream before REGISTER: " +
+                             status.error_message());
+  }
+  protos::ChaincodeID id;
+  if (registration.type() != ChaincodeMessage::REGISTER || !id.ParseFromString(registration.payload())) {
+    throw std::runtime_error("the chaincode's first message is not REGISTER");
+  }
+  registered_id_ = id.name();
+  ChaincodeMessage registered;
+  registered.set_type(ChaincodeMessage::REGISTERED);
+  write(registered);
+  ChaincodeMessage ready;
+  ready.set_type(ChaincodeMessage::READY);
+  write(ready);
+  reader_ = std::thread([this] { read_loop(); });
+}
+
+void peer_driver::write(const ChaincodeMessage& message) {
+  const std::lock_guard<std::mutex> lock(write_mutex_);
+  if (stream_) stream_->Write(message);
+}
+
+void peer_driver::send_raw(const ChaincodeMessage& message) { write(message); }
+
+std::future<transaction_result> peer_driver::submit(const transaction_request& original) {
+  transaction_request request = original;
+  ChaincodeMessage message;
+  if (request.with_proposal) {
+    message.mutable_proposal()->ParseFromString(build_signed_proposal(request));
+  } else if (request.tx_id.empty()) {
+    static std::atomic<uint64_t> counter{0};
+    request.tx_id = "tx-" + std::to_string(++counter);
+  }
+  protos::ChaincodeInput input;
+  for (const std::string& arg : request.args) input.add_args(arg);
+  for (const auto& [key, value] : request.decorations) (*input.mutable_decorations())[key] = value;
+  input.set_is_init(request.is_init);
+  message.set_type(request.is_init ? ChaincodeMessage::INIT : ChaincodeMessage::TRANSACTION);
+  message.set_payload(input.SerializeAsString());
+  message.set_txid(request.tx_id);
+  message.set_channel_id(request.channel);
+
+  auto tx = std::make_shared<in_flight>();
+  tx->result.tx_id = request.tx_id;
+  tx->result.signed_proposal = request.with_proposal ? message.proposal().SerializeAsString() : "";
+  tx->seconds = request.seconds;
+  tx->nanos = request.nanos;
+  std::future<transaction_result> future = tx->done.get_future();
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (stream_ended_) {
+      tx->result.message = "the chaincode stream has ended";
+      tx->done.set_value(tx->result);
+      return future;
+    }
+    transactions_[tx_key(request.channel, request.tx_id)] = tx;
+  }
+  write(message);
+  return future;
+}
+
+transaction_result peer_driver::execute(const transaction_request& request,
+                                        std::chrono::milliseconds timeout) {
+  std::future<transaction_result> future = submit(request);
+  if (future.wait_for(timeout) != std::future_status::ready) {
+    throw std::runtime_error("no answer to transaction within the timeout");
+  }
+  return future.get();
+}
+
+std::optional<ChaincodeMessage> peer_driver::next_unsolicited(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!changed_.wait_for(lock, timeout, [this] { return !unsolicited_.empty(); })) {
+    return std::nullopt;
+  }
+  ChaincodeMessage message = std::move(unsolicited_.front());
+  unsolicited_.pop_front();
+  return message;
+}
+
+void peer_driver::set_reply_override(reply_override override_reply) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  override_reply_ = std::move(override_reply);
+}
+
+void peer_driver::set_invoke_handler(invoke_handler handler) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  invoke_handler_ = std::move(handler);
+}
+
+void peer_driver::read_loop() {
+  ChaincodeMessage message;
+  while (stream_->Read(&message)) handle(message);
+  std::map<std::string, std::shared_ptr<in_flight>> orphans;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    stream_ended_ = true;
+    orphans.swap(transactions_);
+  }
+  for (auto& [key, tx] : orphans) {
+    tx->result.message = "the chaincode stream ended before the transaction completed";
+    tx->done.set_value(tx->result);
+  }
+  changed_.notify_all();
+}
+
+void peer_driver::handle(ChaincodeMessage& message) {
+  switch (message.type()) {
+    case ChaincodeMessage::COMPLETED:
+    case ChaincodeMessage::ERROR:
+      complete(message);
+      return;
+    case ChaincodeMessage::GET_STATE:
+    case ChaincodeMessage::PUT_STATE:
+    case ChaincodeMessage::DEL_STATE:
+    case ChaincodeMessage::GET_STATE_BY_RANGE:
+    case ChaincodeMessage::GET_QUERY_RESULT:
+    case ChaincodeMessage::QUERY_STATE_NEXT:
+    case ChaincodeMessage::QUERY_STATE_CLOSE:
+    case ChaincodeMessage::GET_HISTORY_FOR_KEY:
+    case ChaincodeMessage::GET_STATE_METADATA:
+    case ChaincodeMessage::PUT_STATE_METADATA:
+    case ChaincodeMessage::GET_PRIVATE_DATA_HASH:
+    case ChaincodeMessage::PURGE_PRIVATE_DATA:
+      answer_request(message);
+      return;
+    case ChaincodeMessage::INVOKE_CHAINCODE: {
+      // The callee may take a while; keep reading the stream meanwhile.
+      const std::lock_guard<std::mutex> lock(mutex_);
+      helpers_.emplace_back([this, request = message] { answer_request(request); });
+      return;
+    }
+    default: {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      unsolicited_.push_back(message);
+      changed_.notify_all();
+    }
+  }
+}
+
+void peer_driver::complete(ChaincodeMessage& message) {
+  std::shared_ptr<in_flight> tx;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const std::string key = tx_key(message.channel_id(), message.txid());
+    const auto found = transactions_.find(key);
+    if (found == transactions_.end()) {
+      unsolicited_.push_back(message);
+      changed_.notify_all();
+      return;
+    }
+    tx = found->second;
+    transactions_.erase(found);
+    for (auto it = queries_.begin(); it != queries_.end();) {
+      it = it->second.tx_key == key ? queries_.erase(it) : std::next(it);
+    }
+  }
+  transaction_result& result = tx->result;
+  result.type = message.type();
+  if (message.has_chaincode_event()) {
+    result.has_event = true;
+    result.event_name = message.chaincode_event().event_name();
+    result.event_payload = message.chaincode_event().payload();
+  }
+  if (message.type() == ChaincodeMessage::COMPLETED) {
+    protos::Response response;
+    if (response.ParseFromString(message.payload())) {
+      result.status = response.status();
+      result.message = response.message();
+      result.payload = response.payload();
+    } else {
+      result.status = 500;
+      result.message = "COMPLETED payload is not a protos.Response";
+    }
+    if (result.status < 400) ledger_.commit(tx->writes, result.tx_id, tx->seconds, tx->nanos);
+  } else {
+    result.status = 500;
+    result.message = message.payload();
+  }
+  tx->done.set_value(std::move(result));
+}
+
+void peer_driver::answer_request(const ChaincodeMessage& request) {
+  std::shared_ptr<in_flight> tx;
+  reply_override override_reply;
+  invoke_handler invoke;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = transactions_.find(tx_key(request.channel_id(), request.txid()));
+    if (found != transactions_.end()) {
+      tx = found->second;
+      tx->result.requests.push_back(request.type());
+    }
+    override_reply = override_reply_;
+    invoke = invoke_handler_;
+  }
+  if (!tx) {
+    // Fabric's handler text for a request outside any transaction.
+    write(error_reply(request, "[" + request.txid().substr(0, 8) + "] Failed to handle " +
+                                   ChaincodeMessage::Type_Name(request.type()) +
+                                   ". Transaction context not found for TxID: " + request.txid()));
+    return;
+  }
+  if (override_reply) {
+    if (std::optional<ChaincodeMessage> replaced = override_reply(request)) {
+      // UNDEFINED: the test answers later, with send_raw.
+      if (replaced->type() != ChaincodeMessage::UNDEFINED) write(*replaced);
+      return;
+    }
+  }
+  if (request.type() == ChaincodeMessage::INVOKE_CHAINCODE) {
+    protos::ChaincodeSpec spec;
+    if (!spec.ParseFromString(request.payload())) {
+      write(error_reply(request, "INVOKE_CHAINCODE payload is not a protos.ChaincodeSpec"));
+      return;
+    }
+    ChaincodeMessage callee;
+    if (invoke) {
+      callee = invoke(spec, request);
+    } else {
+      callee.set_type(ChaincodeMessage::ERROR);
+      callee.set_payload("chaincode " + spec.chaincode_id().name() + " not found");
+    }
+    write(reply_to(request, ChaincodeMessage::RESPONSE, callee.SerializeAsString()));
+    return;
+  }
+  write(serve_request(request, *tx));
+}
+
+protos::QueryResponse peer_driver::next_batch(const std::string& id, open_query& query) {
+  protos::QueryResponse response;
+  response.set_id(id);
+  const std::size_t limit = static_cast<std::size_t>(options_.batch_size);
+  std::size_t taken = 0;
+  while (query.next < query.rows.size() && taken < limit) {
+    response.add_results()->set_resultbytes(query.rows[query.next++]);
+    ++taken;
+  }
+  response.set_has_more(query.next < query.rows.size());
+  return response;
+}
+
+ChaincodeMessage peer_driver::serve_request(const ChaincodeMessage& request, in_flight& tx) {
+  const std::string key_of_tx = tx_key(request.channel_id(), request.txid());
+  const auto parse_failed = [&](const char* what) {
+    return error_reply(request, std::string("failed to unmarshal ") + what);
+  };
+  // Reads see committed data only: Fabric has no read-your-writes.
+  switch (request.type()) {
+    case ChaincodeMessage::GET_STATE:
+    case ChaincodeMessage::GET_PRIVATE_DATA_HASH: {
+      protos::GetState get;
+      if (!get.ParseFromString(request.payload())) return parse_failed("GetState");
+      const std::optional<std::string> value = ledger_.get(get.collection(), get.key());
+      std::string answer = value.value_or("");
+      if (request.type() == ChaincodeMessage::GET_PRIVATE_DATA_HASH && value) answer = sha256(*value);
+      return reply_to(request, ChaincodeMessage::RESPONSE, answer);
+    }
+    case ChaincodeMessage::PUT_STATE: {
+      protos::PutState put;
+      if (!put.ParseFromString(request.payload())) return parse_failed("PutState");
+      if (put.key().empty()) return error_reply(request, "key must not be an empty string");
+      const std::lock_guard<std::mutex> lock(mutex_);
+      tx.writes.values[{put.collection(), put.key()}] = put.value();
+      return reply_to(request, ChaincodeMessage::RESPONSE, "");
+    }
+    case ChaincodeMessage::DEL_STATE:
+    case ChaincodeMessage::PURGE_PRIVATE_DATA: {
+      protos::DelState del;
+      if (!del.ParseFromString(request.payload())) return parse_failed("DelState");
+      if (request.type() == ChaincodeMessage::PURGE_PRIVATE_DATA && del.collection().empty()) {
+        return error_reply(request, "only private data can be purged");
+      }
+      const std::lock_guard<std::mutex> lock(mutex_);
+      tx.writes.values[{del.collection(), del.key()}] = std::nullopt;
+      return reply_to(request, ChaincodeMessage::RESPONSE, "");
+    }
+    case ChaincodeMessage::GET_STATE_METADATA: {
+      protos::GetStateMetadata get;
+      if (!get.ParseFromString(request.payload())) return parse_failed("GetStateMetadata");
+      protos::StateMetadataResult result;
+      for (const auto& [name, value] : ledger_.metadata(get.collection(), get.key())) {
+        protos::StateMetadata* entry = result.add_entries();
+        entry->set_metakey(name);
+        entry->set_value(value);
+      }
+      return reply_to(request, ChaincodeMessage::RESPONSE, result.SerializeAsString());
+    }
+    case ChaincodeMessage::PUT_STATE_METADATA: {
+      protos::PutStateMetadata put;
+      if (!put.ParseFromString(request.payload())) return parse_failed("PutStateMetadata");
+      const std::lock_guard<std::mutex> lock(mutex_);
+      tx.writes.metadata[{put.collection(), put.key()}][put.metadata().metakey()] =
+          put.metadata().value();
+      return reply_to(request, ChaincodeMessage::RESPONSE, "");
+    }
+    case ChaincodeMessage::GET_QUERY_RESULT:
+      // What a LevelDB peer answers.
+      return error_reply(request, "ExecuteQuery not supported for leveldb");
+    case ChaincodeMessage::GET_STATE_BY_RANGE:
+    case ChaincodeMessage::GET_HISTORY_FOR_KEY: {
+      open_query query;
+      query.tx_key = key_of_tx;
+      std::string metadata_bytes;
+      if (request.type() == ChaincodeMessage::GET_STATE_BY_RANGE) {
+        protos::GetStateByRange range;
+        if (!range.ParseFromString(request.payload())) return parse_failed("GetStateByRange");
+        protos::QueryMetadata page;
+        if (!range.metadata().empty() && !page.ParseFromString(range.metadata())) {
+          return parse_failed("QueryMetadata");
+        }
+        const bool paginated = !range.metadata().empty();
+        std::string start = range.startkey();
+        if (paginated && !page.bookmark().empty() && page.bookmark() > start) start = page.bookmark();
+        auto rows = ledger_.range(range.collection(), start, range.endkey());
+        std::string bookmark;
+        if (paginated && page.pagesize() > 0 &&
+            rows.size() > static_cast<std::size_t>(page.pagesize())) {
+          bookmark = rows[static_cast<std::size_t>(page.pagesize())].first;
+          rows.resize(static_cast<std::size_t>(page.pagesize()));
+        }
+        for (const auto& [key, value] : rows) {
+          queryresult::KV kv;
+          kv.set_namespace_(options_.chaincode_name);
+          kv.set_key(key);
+          kv.set_value(value);
+          query.rows.push_back(kv.SerializeAsString());
+        }
+        if (paginated) {
+          // Fabric answers a page in one response, with its metadata.
+          protos::QueryResponseMetadata metadata;
+          metadata.set_fetched_records_count(static_cast<int32_t>(rows.size()));
+          metadata.set_bookmark(bookmark);
+          metadata_bytes = metadata.SerializeAsString();
+        }
+      } else {
+        protos::GetHistoryForKey history;
+        if (!history.ParseFromString(request.payload())) return parse_failed("GetHistoryForKey");
+        for (const history_entry& entry : ledger_.history(history.key())) {
+          queryresult::KeyModification row;
+          row.set_tx_id(entry.tx_id);
+          row.set_value(entry.value);
+          row.mutable_timestamp()->set_seconds(entry.seconds);
+          row.mutable_timestamp()->set_nanos(entry.nanos);
+          row.set_is_delete(entry.is_delete);
+          query.rows.push_back(row.SerializeAsString());
+        }
+      }
+      const std::lock_guard<std::mutex> lock(mutex_);
+      const std::string id = "query-" + std::to_string(next_query_id_++);
+      protos::QueryResponse response;
+      if (!metadata_bytes.empty()) {
+        response.set_id(id);
+        for (const std::string& row : query.rows) response.add_results()->set_resultbytes(row);
+        response.set_metadata(metadata_bytes);
+      } else {
+        response = next_batch(id, query);
+        if (response.has_more()) queries_[id] = std::move(query);
+      }
+      return reply_to(request, ChaincodeMessage::RESPONSE, response.SerializeAsString());
+    }
+    case ChaincodeMessage::QUERY_STATE_NEXT: {
+      protos::QueryStateNext next;
+      if (!next.ParseFromString(request.payload())) return parse_failed("QueryStateNext");
+      const std::lock_guard<std::mutex> lock(mutex_);
+      const auto found = queries_.find(next.id());
+      if (found == queries_.end() || found->second.tx_key != key_of_tx) {
+        return error_reply(request, "query iterator not found");
+      }
+      protos::QueryResponse response = next_batch(next.id(), found->second);
+      if (!response.has_more()) queries_.erase(found);
+      return reply_to(request, ChaincodeMessage::RESPONSE, response.SerializeAsString());
+    }
+    case ChaincodeMessage::QUERY_STATE_CLOSE: {
+      protos::QueryStateClose close;
+      if (!close.ParseFromString(request.payload())) return parse_failed("QueryStateClose");
+      const std::lock_guard<std::mutex> lock(mutex_);
+      queries_.erase(close.id());
+      protos::QueryResponse response;
+      response.set_id(close.id());
+      return reply_to(request, ChaincodeMessage::RESPONSE, response.SerializeAsString());
+    }
+    default:
+      return error_reply(request, "unsupported request " + ChaincodeMessage::Type_Name(request.type()));
+  }
+}
+
+void peer_driver::close() {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+  }
+  if (stream_) {
+    {
+      const std::lock_guard<std::mutex> lock(write_mutex_);
+      stream_->WritesDone();
+    }
+    if (reader_.joinable()) reader_.join();
+    stream_->Finish();
+  }
+  std::vector<std::thread> helpers;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    helpers.swap(helpers_);
+  }
+  for (std::thread& helper : helpers) helper.join();
+}
+
+}  // namespace scc::ccaas::driver

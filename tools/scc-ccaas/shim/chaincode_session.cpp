@@ -1,0 +1,243 @@
+#include "chaincode_session.hpp"
+
+#include "peer/chaincode.pb.h"
+#include "peer/proposal_response.pb.h"
+#include "proposal_decoder.hpp"
+#include "remote_transaction.hpp"
+#include "session_log.hpp"
+#include "task_pool.hpp"
+
+namespace scc::ccaas {
+
+using protos::ChaincodeMessage;
+
+struct chaincode_session::pool_holder {
+  task_pool pool;
+};
+
+std::string transaction_key(const std::string& channel_id, const std::string& tx_id) {
+  std::string key;
+  key.reserve(channel_id.size() + 1 + tx_id.size());
+  // A NUL cannot occur in a channel name, so the pair maps to exactly one key.
+  key.append(channel_id).push_back('\0');
+  key.append(tx_id);
+  return key;
+}
+
+const char* message_type_name(int type) {
+  if (ChaincodeMessage::Type_IsValid(type)) {
+    return ChaincodeMessage::Type_Name(static_cast<ChaincodeMessage::Type>(type)).c_str();
+  }
+  return "UNKNOWN";
+}
+
+namespace {
+
+const char* state_name(int value) {
+  static constexpr const char* names[] = {"created", "established", "ready"};
+  return names[value];
+}
+
+std::string short_id(const std::string& tx_id) { return tx_id.substr(0, 8); }
+
+}  // namespace
+
+chaincode_session::chaincode_session(scc::host::plugin_instance& plugin, std::string chaincode_id)
+    : plugin_(plugin), chaincode_id_(std::move(chaincode_id)), pool_(new pool_holder) {}
+
+chaincode_session::~chaincode_session() = default;
+
+bool chaincode_session::send(const ChaincodeMessage& message) {
+  const std::lock_guard<std::mutex> lock(write_mutex_);
+  return stream_->write(message);
+}
+
+void chaincode_session::answer_error(const ChaincodeMessage& to, const std::string& text) {
+  ChaincodeMessage error;
+  error.set_type(ChaincodeMessage::ERROR);
+  error.set_payload(text);
+  error.set_txid(to.txid());
+  error.set_channel_id(to.channel_id());
+  send(error);
+}
+
+void chaincode_session::run(message_stream& stream) {
+  stream_ = &stream;
+  ChaincodeMessage registration;
+  registration.set_type(ChaincodeMessage::REGISTER);
+  protos::ChaincodeID id;
+  id.set_name(chaincode_id_);
+  registration.set_payload(id.SerializeAsString());
+  if (!send(registration)) {
+    log::warning("the peer closed the stream before REGISTER could be sent");
+  } else {
+    ChaincodeMessage message;
+    while (stream.read(message)) handle(message);
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  stream_ended_ = true;
+  for (auto& [key, tx] : transactions_) tx->replied.notify_all();
+  all_finished_.wait(lock, [this] { return transactions_.empty(); });
+  lock.unlock();
+  pool_.reset();  // joins the transaction threads
+  pool_.reset(new pool_holder);
+}
+
+void chaincode_session::handle(ChaincodeMessage& message) {
+  const int type = message.type();
+  if (type == ChaincodeMessage::KEEPALIVE) {
+    // Fabric's Go shim echoes keepalives; the peer ignores what comes back.
+    send(message);
+    return;
+  }
+  if (!ChaincodeMessage::Type_IsValid(type)) {
+    log::warning("ignoring a message of unknown type " + std::to_string(type) + " (txid '" +
+                 message.txid() + "')");
+    return;
+  }
+  if (state_ == state::created && type == ChaincodeMessage::REGISTERED) {
+    state_ = state::established;
+    return;
+  }
+  if (state_ == state::established && type == ChaincodeMessage::READY) {
+    state_ = state::ready;
+    log::info("registered with the peer as chaincode '" + chaincode_id_ + "'");
+    return;
+  }
+  if (state_ == state::ready) {
+    switch (type) {
+      case ChaincodeMessage::INIT:
+      case ChaincodeMessage::TRANSACTION:
+        start_transaction(message);
+        return;
+      case ChaincodeMessage::RESPONSE:
+      case ChaincodeMessage::ERROR:
+        deliver_reply(message);
+        return;
+      case ChaincodeMessage::REGISTERED:
+      case ChaincodeMessage::READY:
+        return;  // repeated handshake messages change nothing
+      default:
+        break;
+    }
+  }
+  const std::string text = "[" + short_id(message.txid()) +
+                           "] Chaincode handler cannot handle message (" +
+                           message_type_name(type) + ") while in state: " +
+                           state_name(static_cast<int>(state_));
+  log::warning(text);
+  answer_error(message, text);
+}
+
+void chaincode_session::start_transaction(ChaincodeMessage& message) {
+  const std::string key = transaction_key(message.channel_id(), message.txid());
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!transactions_.emplace(key, std::make_shared<running_transaction>()).second) {
+      answer_error(message, "[" + short_id(message.txid()) + "] channel exists: transaction " +
+                                message.txid() + " is already running on channel '" +
+                                message.channel_id() + "'");
+      return;
+    }
+  }
+  auto owned = std::make_shared<ChaincodeMessage>(std::move(message));
+  pool_->pool.submit([this, owned] { execute(*owned); });
+}
+
+void chaincode_session::execute(const ChaincodeMessage& message) {
+  const std::string key = transaction_key(message.channel_id(), message.txid());
+  ChaincodeMessage answer;
+  answer.set_txid(message.txid());
+  answer.set_channel_id(message.channel_id());
+  try {
+    decoded_invocation invocation = decode_invocation(message);
+    remote_transaction tx(*this, std::move(invocation.context));
+    const scc::response response = invocation.is_init ? plugin_.init(tx) : plugin_.invoke(tx);
+    if (tx.event()) {
+      answer.mutable_chaincode_event()->set_event_name(tx.event()->name);
+      answer.mutable_chaincode_event()->set_payload(tx.event()->payload);
+    }
+    if (invocation.is_init && response.status >= 500) {
+      // Fabric's Go shim answers a failed Init with ERROR, and a failed Invoke with COMPLETED:
+      // the peer reports the former as "transaction returned with failure".
+      answer.set_type(ChaincodeMessage::ERROR);
+      answer.set_payload(response.message);
+    } else {
+      protos::Response wire;
+      wire.set_status(response.status);
+      wire.set_message(response.message);
+      wire.set_payload(response.payload);
+      answer.set_type(ChaincodeMessage::COMPLETED);
+      answer.set_payload(wire.SerializeAsString());
+    }
+  } catch (const std::exception& e) {
+    answer.clear_chaincode_event();
+    answer.set_type(ChaincodeMessage::ERROR);
+    answer.set_payload(e.what());
+    log::warning("transaction " + message.txid() + " failed: " + e.what());
+  }
+  finish_transaction(key);
+  send(answer);
+}
+
+void chaincode_session::finish_transaction(const std::string& key) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  transactions_.erase(key);
+  if (transactions_.empty()) all_finished_.notify_all();
+}
+
+ChaincodeMessage chaincode_session::exchange(const ChaincodeMessage& request) {
+  const std::string key = transaction_key(request.channel_id(), request.txid());
+  std::shared_ptr<running_transaction> tx;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = transactions_.find(key);
+    if (found == transactions_.end()) {
+      throw scc::host::error(SCC_STATUS_INTERNAL, "no running transaction " + request.txid());
+    }
+    tx = found->second;
+    if (stream_ended_) {
+      throw scc::host::error(SCC_STATUS_LEDGER_ERROR,
+                             "the peer closed the chaincode stream during the transaction");
+    }
+    tx->waiting = true;
+    tx->reply.reset();
+  }
+  const bool sent = send(request);
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!sent) {
+    tx->waiting = false;
+    throw scc::host::error(SCC_STATUS_LEDGER_ERROR,
+                           std::string("[") + short_id(request.txid()) + "] error sending " +
+                               message_type_name(request.type()));
+  }
+  tx->replied.wait(lock, [&] { return tx->reply.has_value() || stream_ended_; });
+  tx->waiting = false;
+  if (!tx->reply) {
+    throw scc::host::error(SCC_STATUS_LEDGER_ERROR,
+                           "the peer closed the chaincode stream during the transaction");
+  }
+  ChaincodeMessage reply = std::move(*tx->reply);
+  tx->reply.reset();
+  return reply;
+}
+
+void chaincode_session::deliver_reply(ChaincodeMessage& message) {
+  const std::string key = transaction_key(message.channel_id(), message.txid());
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = transactions_.find(key);
+    if (found != transactions_.end() && found->second->waiting && !found->second->reply) {
+      found->second->reply = std::move(message);
+      found->second->replied.notify_all();
+      return;
+    }
+  }
+  const std::string text = "[" + short_id(message.txid()) + "] no request of transaction '" +
+                           message.txid() + "' on channel '" + message.channel_id() +
+                           "' is waiting for this " + message_type_name(message.type());
+  log::warning(text);
+  answer_error(message, text);
+}
+
+}  // namespace scc::ccaas

@@ -1,0 +1,86 @@
+// chaincode_session.hpp - the chaincode side of one peer stream: handshake, then transactions.
+//
+//   chaincode -> peer  REGISTER {ChaincodeID.name}
+//   peer -> chaincode  REGISTERED, READY
+//   peer -> chaincode  INIT / TRANSACTION {txid, channel_id, ChaincodeInput, SignedProposal}
+//   chaincode -> peer  GET_STATE, PUT_STATE, ... with the same txid and channel_id; the peer
+//                      answers each with RESPONSE or ERROR
+//   chaincode -> peer  COMPLETED {Response, ChaincodeEvent} (or ERROR for a failed init)
+//
+// Transactions run on their own threads and interleave on the stream; each has at most one
+// request outstanding, so a reply is matched to its transaction by channel and txid alone.
+// A reply nobody waits for, or a message that cannot be decoded, is answered with ERROR; a
+// message type this side does not know is logged and ignored. Nothing the peer sends ends the
+// session except the end of the stream.
+#ifndef SCC_CCAAS_CHAINCODE_SESSION_HPP
+#define SCC_CCAAS_CHAINCODE_SESSION_HPP
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <scc/host/plugin_instance.hpp>
+
+#include "message_stream.hpp"
+#include "peer/chaincode_shim.pb.h"
+
+namespace scc::ccaas {
+
+class chaincode_session {
+ public:
+  chaincode_session(scc::host::plugin_instance& plugin, std::string chaincode_id);
+  ~chaincode_session();
+  chaincode_session(const chaincode_session&) = delete;
+  chaincode_session& operator=(const chaincode_session&) = delete;
+
+  // Registers and serves until the stream ends; returns once every transaction it started has
+  // finished. Call once per session.
+  void run(message_stream& stream);
+
+  // For the transactions: sends request (its txid and channel_id name the transaction) and
+  // waits for the peer's RESPONSE or ERROR. Throws scc::host::error when the stream ends first.
+  protos::ChaincodeMessage exchange(const protos::ChaincodeMessage& request);
+
+  // Sends one message; false once the stream is broken.
+  bool send(const protos::ChaincodeMessage& message);
+
+ private:
+  enum class state { created, established, ready };
+  struct running_transaction {
+    bool waiting = false;
+    std::optional<protos::ChaincodeMessage> reply;
+    std::condition_variable replied;
+  };
+
+  void handle(protos::ChaincodeMessage& message);
+  void start_transaction(protos::ChaincodeMessage& message);
+  void execute(const protos::ChaincodeMessage& message);
+  void deliver_reply(protos::ChaincodeMessage& message);
+  void answer_error(const protos::ChaincodeMessage& to, const std::string& text);
+  void finish_transaction(const std::string& key);
+
+  scc::host::plugin_instance& plugin_;
+  const std::string chaincode_id_;
+  message_stream* stream_ = nullptr;
+  state state_ = state::created;
+
+  std::mutex write_mutex_;
+  std::mutex mutex_;  // guards everything below
+  std::unordered_map<std::string, std::shared_ptr<running_transaction>> transactions_;
+  bool stream_ended_ = false;
+  std::condition_variable all_finished_;
+  struct pool_holder;
+  std::unique_ptr<pool_holder> pool_;
+};
+
+// The key a reply is matched by: Fabric's shims use channel id and txid together.
+std::string transaction_key(const std::string& channel_id, const std::string& tx_id);
+
+const char* message_type_name(int type);
+
+}  // namespace scc::ccaas
+
+#endif  // SCC_CCAAS_CHAINCODE_SESSION_HPP

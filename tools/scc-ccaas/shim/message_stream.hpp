@@ -1,0 +1,38 @@
+// message_stream.hpp - one bidirectional stream of ChaincodeMessages, whoever opened it.
+//
+// The chaincode side speaks the same protocol whether the peer dialled it (Chaincode/Connect,
+// the server side of a gRPC call) or it dialled the peer (ChaincodeSupport/Register, the client
+// side): both are a reader and a writer of protos::ChaincodeMessage.
+#ifndef SCC_CCAAS_MESSAGE_STREAM_HPP
+#define SCC_CCAAS_MESSAGE_STREAM_HPP
+
+#include <grpcpp/support/sync_stream.h>
+
+#include "peer/chaincode_shim.pb.h"
+
+namespace scc::ccaas {
+
+class message_stream {
+ public:
+  virtual ~message_stream() = default;
+  // Blocks for the next message; false once the stream has ended.
+  virtual bool read(protos::ChaincodeMessage& message) = 0;
+  // One writer at a time: the session serialises calls. False once the stream is broken.
+  virtual bool write(const protos::ChaincodeMessage& message) = 0;
+};
+
+// Either end of a gRPC bidirectional stream (ServerReaderWriter or ClientReaderWriter).
+template <class GrpcStream>
+class grpc_message_stream final : public message_stream {
+ public:
+  explicit grpc_message_stream(GrpcStream& stream) : stream_(stream) {}
+  bool read(protos::ChaincodeMessage& message) override { return stream_.Read(&message); }
+  bool write(const protos::ChaincodeMessage& message) override { return stream_.Write(message); }
+
+ private:
+  GrpcStream& stream_;
+};
+
+}  // namespace scc::ccaas
+
+#endif  // SCC_CCAAS_MESSAGE_STREAM_HPP
