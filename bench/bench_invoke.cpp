@@ -25,7 +25,7 @@
 
 #include <scc/host/plugin_instance.hpp>
 #include <scc/host/transaction.hpp>
-#include <scc/loader.hpp>
+#include <scc/host/loader.hpp>
 #include <scc/testing.hpp>
 
 namespace {
@@ -90,7 +90,7 @@ void direct_call(benchmark::State& bench) {
 
 void through_abi(benchmark::State& bench) {
   const committed_state& state = seeded_state();
-  const auto plugin = scc::load_plugin(COUNTER_PLUGIN_PATH);
+  const auto plugin = scc::host::load_plugin(COUNTER_PLUGIN_PATH);
   const scc::host::proposal context = invoke_proposal();
   for (auto _ : bench) {
     bench_transaction tx(state, context);

@@ -70,7 +70,7 @@
 #include <boost/asio/io_context.hpp>
 #include <google/protobuf/stubs/logging.h>
 
-#include <scc/testing/identity.hpp>
+#include <scc/ledger/identity.hpp>
 
 #ifndef SCC_FUZZ_PEER_PLUGIN
 #error "SCC_FUZZ_PEER_PLUGIN must name the fzkv plugin library (fuzz/CMakeLists.txt sets it)"
@@ -327,8 +327,8 @@ void fill_proposal(scc_fuzz::input& in, scc::peer::Proposal& proposal) {
   if (in.byte() >= 0xF0) (*input.mutable_decorations())[in.bytes(4)] = in.bytes(4);
   input.set_is_init(in.byte() >= 0xF8);
   static const std::vector<std::string> creators = {
-      "", scc::testing::serialize_identity({"Org1MSP", ""}),
-      scc::testing::serialize_identity({"Org2MSP", "-----BEGIN CERTIFICATE-----"})};
+      "", scc::ledger::serialize_identity({"Org1MSP", ""}),
+      scc::ledger::serialize_identity({"Org2MSP", "-----BEGIN CERTIFICATE-----"})};
   const uint8_t creator = in.byte();
   proposal.set_creator(creator < 0xF0 ? creators[creator % creators.size()] : in.bytes(12));
   proposal.set_nonce(in.bytes(8));
@@ -337,7 +337,7 @@ void fill_proposal(scc_fuzz::input& in, scc::peer::Proposal& proposal) {
       break;  // no tx id: the peer derives it
     case 1:
     case 2:
-      proposal.set_tx_id(scc::testing::compute_tx_id(proposal.nonce(), proposal.creator()));
+      proposal.set_tx_id(scc::ledger::compute_tx_id(proposal.nonce(), proposal.creator()));
       break;
     default:
       proposal.set_tx_id(in.bytes(8));
@@ -537,7 +537,7 @@ void check_reply(const scc::peer::Request& request, const scc::peer::Reply& repl
                where + "no chaincode answered " + escaped(error));
     return;
   }
-  const std::string tx_id = scc::testing::compute_tx_id(proposal.nonce(), proposal.creator());
+  const std::string tx_id = scc::ledger::compute_tx_id(proposal.nonce(), proposal.creator());
   if (!proposal.tx_id().empty() && proposal.tx_id() != tx_id) {
     FUZZ_CHECK(reply.has_error() && starts_with(error, "incorrectly formed txid: '"),
                where + "a wrong tx id answered " + escaped(error));

@@ -906,7 +906,7 @@ class executor {
         const std::optional<std::string> hash =
             found == space.end()
                 ? std::nullopt
-                : std::optional<std::string>(st::private_data_hash(found->second.value));
+                : std::optional<std::string>(scc::ledger::private_data_hash(found->second.value));
         FUZZ_CHECK(got == hash, where() + ": private data hash of " + escaped(o.key));
         break;
       }
@@ -1411,11 +1411,11 @@ class driver {
       const auto& tx = *block[i];
       const auto& result = results[i];
       verbose("  block " + std::to_string(number) + "." + std::to_string(i) + " " +
-              tx.endorsement.tx_id + ": " + std::string(st::name(result.code)));
+              tx.endorsement.tx_id + ": " + std::string(scc::ledger::name(result.code)));
       FUZZ_CHECK(result.code == codes[i],
                  tx.endorsement.tx_id + " in block " + std::to_string(number) + " position " +
-                     std::to_string(i) + ": " + std::string(st::name(result.code)) +
-                     ", the model says " + std::string(st::name(codes[i])));
+                     std::to_string(i) + ": " + std::string(scc::ledger::name(result.code)) +
+                     ", the model says " + std::string(scc::ledger::name(codes[i])));
       FUZZ_CHECK(result.block_number == number, tx.endorsement.tx_id + ": block number");
       const bool committed = codes[i] == validation_code::valid;
       FUZZ_CHECK(result.event == (committed ? tx.event : std::nullopt),

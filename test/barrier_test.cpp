@@ -111,8 +111,8 @@ TEST_CASE("a constructor that throws fails create with the plugin's message") {
   try {
     h.install<throws_in_constructor>("ctor");
     FAIL("create should have failed");
-  } catch (const scc::load_error& e) {
-    CHECK(e.kind() == scc::load_error_kind::create_failed);
+  } catch (const scc::host::load_error& e) {
+    CHECK(e.kind() == scc::host::load_error_kind::create_failed);
     CHECK(std::string(e.what()) ==
           "SCC plugin 'ctor' ((in-process)) failed to create an instance: constructor of plugin "
           "'ctor' threw: no configuration. Fix the plugin's constructor; the host did not start "
@@ -123,7 +123,7 @@ TEST_CASE("a constructor that throws fails create with the plugin's message") {
       "SCC plugin 'ctor_int' ((in-process)) failed to create an instance: constructor of "
       "plugin 'ctor_int' threw a non-standard exception. Fix the plugin's constructor; the "
       "host did not start it.",
-      scc::load_error);
+      scc::host::load_error);
 }
 
 TEST_CASE("a destructor that throws is logged and does not take the host down") {

@@ -217,7 +217,7 @@ TEST_CASE_FIXTURE(fixture, "pagination: bookmark is the next key, empty when don
 
 TEST_CASE("what a host does not support fails clearly, never crashes") {
   // A host::transaction that overrides nothing: every ledger operation is unsupported.
-  auto plugin = scc::instantiate(scc::describe_plugin<scripted>("scripted"));
+  auto plugin = scc::host::instantiate(scc::describe_plugin<scripted>("scripted"));
   const auto failure_on_bare_host = [&plugin](std::function<void(scc::stub&)> call) {
     scripted::body = catching(std::move(call));
     scc::host::transaction bare(scc::host::proposal{});
@@ -299,7 +299,7 @@ namespace {
 // invoke returns, to look at what invoke left behind.
 class simulated_transaction : public scc::host::transaction {
  public:
-  explicit simulated_transaction(scc::testing::simulation& on)
+  explicit simulated_transaction(scc::ledger::simulation& on)
       : scc::host::transaction(scc::host::proposal{}), simulation_(on) {}
   std::unique_ptr<scc::host::kv_cursor> range_query(std::string_view collection,
                                                     std::string_view start_key,
@@ -309,7 +309,7 @@ class simulated_transaction : public scc::host::transaction {
   }
 
  private:
-  scc::testing::simulation& simulation_;
+  scc::ledger::simulation& simulation_;
 };
 
 }  // namespace
@@ -325,8 +325,8 @@ TEST_CASE_FIXTURE(fixture, "queries left open are closed when invoke returns") {
           SCC_STATUS_OK);
     return scc::success();
   };
-  auto plugin = scc::instantiate(scc::describe_plugin<scripted>("scripted"));
-  scc::testing::simulation simulation(h.channel(), "left-open");
+  auto plugin = scc::host::instantiate(scc::describe_plugin<scripted>("scripted"));
+  scc::ledger::simulation simulation(h.channel(), "left-open");
   simulated_transaction tx(simulation);
   CHECK(plugin->invoke(tx).status == 200);
   REQUIRE(left_open != nullptr);
@@ -372,7 +372,7 @@ TEST_CASE("a partial composite key query asks the host for [prefix, prefix + U+1
     stub.get_state_by_partial_composite_key("color~name", {"blue"});
     return scc::success();
   };
-  auto plugin = scc::instantiate(scc::describe_plugin<scripted>("scripted"));
+  auto plugin = scc::host::instantiate(scc::describe_plugin<scripted>("scripted"));
   recording tx(scc::host::proposal{});
   CHECK(plugin->invoke(tx).message == "recorded");
   CHECK(tx.start == std::string("\0color~name\0blue\0", 17));

@@ -3,14 +3,6 @@
 #ifndef SCC_TESTING_HPP
 #define SCC_TESTING_HPP
 
-#include "scc/testing/block.hpp"
-#include "scc/testing/endorser.hpp"
 #include "scc/testing/harness.hpp"
-#include "scc/testing/identity.hpp"
-#include "scc/testing/ledger.hpp"
-#include "scc/testing/rwset.hpp"
-#include "scc/testing/simulation.hpp"
-#include "scc/testing/validation_code.hpp"
-#include "scc/testing/world_state.hpp"
 
 #endif  // SCC_TESTING_HPP

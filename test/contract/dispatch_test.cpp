@@ -133,7 +133,7 @@ scc::testing::harness with_notebook() {
 
 TEST_CASE("the contract plugin carries the name and version SCC_DEFINE_CONTRACT gave") {
   scc::testing::harness h;
-  const scc::plugin_info info = h.install(scc::describe_contract<notebook>());
+  const scc::host::plugin_info info = h.install(scc::describe_contract<notebook>());
   CHECK(info.name == "notebook");
   CHECK(info.version == "2.1.0");
   CHECK_FALSE(info.thread_safe());

@@ -5,17 +5,17 @@
 
 #include <doctest/doctest.h>
 
-#include <scc/loader.hpp>
+#include <scc/host/loader.hpp>
 #include <scc/testing.hpp>
 
 TEST_CASE("a contract library exports scc_plugin_entry_v1 and nothing else") {
-  const auto library = scc::plugin_library::open(SCC_CONTRACT_FIXTURE_PLUGIN);
+  const auto library = scc::host::plugin_library::open(SCC_CONTRACT_FIXTURE_PLUGIN);
   CHECK(library->exports() == std::vector<std::string>{"scc_plugin_entry_v1"});
 }
 
 TEST_CASE("a contract library loads and runs through the loader") {
   scc::testing::harness h;
-  const scc::plugin_info info = h.install(SCC_CONTRACT_FIXTURE_PLUGIN);
+  const scc::host::plugin_info info = h.install(SCC_CONTRACT_FIXTURE_PLUGIN);
   CHECK(info.name == "counterscc");
   CHECK(info.version == "1.4.0");
   CHECK(h.invoke("counterscc", {"add", "5"}).response.payload == "5");

@@ -1,5 +1,5 @@
 // Giving up on a run whose plugin does not return (scc-peer's chaincode.executetimeout), at the
-// level of the stub ledger: testing::execution::abandon() frees the channel the run's simulation
+// level of the stub ledger: ledger::execution::abandon() frees the channel the run's simulation
 // holds, so blocks commit while the plugin still runs; the plugin's later stub calls fail with
 // the reason; its answer is replaced by a 500; and a plugin that is not thread-safe is refused
 // while such a call is inside it, instead of queueing behind its instance lock.
@@ -13,12 +13,13 @@
 
 #include <scc/plugin.hpp>
 #include <scc/testing.hpp>
-#include <scc/testing/execution.hpp>
+#include <scc/ledger/execution.hpp>
 
 namespace {
 
 using namespace std::chrono_literals;
 namespace testing = scc::testing;
+namespace ledger = scc::ledger;
 
 // What the test and the plugin's thread share.
 struct rendezvous {
@@ -55,8 +56,8 @@ struct held_thread_safe_plugin : held_plugin {
   static constexpr bool thread_safe = true;
 };
 
-testing::endorsement endorse(testing::endorser& on, const std::string& chaincode,
-                             std::vector<std::string> args, testing::execution* run = nullptr) {
+testing::endorsement endorse(ledger::endorser& on, const std::string& chaincode,
+                             std::vector<std::string> args, ledger::execution* run = nullptr) {
   static int nonce = 0;
   scc::host::proposal context;
   context.channel_id = "ch";
@@ -66,22 +67,22 @@ testing::endorsement endorse(testing::endorser& on, const std::string& chaincode
 }
 
 template <class Plugin>
-void install(testing::endorser& on, const char* name) {
-  on.install(std::shared_ptr<scc::plugin_instance>(
-      scc::instantiate(scc::describe_plugin<Plugin>(name))));
+void install(ledger::endorser& on, const char* name) {
+  on.install(std::shared_ptr<scc::host::plugin_instance>(
+      scc::host::instantiate(scc::describe_plugin<Plugin>(name))));
 }
 
 }  // namespace
 
 TEST_CASE("an abandoned run frees its channel, fails its later stub calls and answers 500") {
-  testing::ledger ledger;
-  testing::endorser endorser(ledger);
+  ledger::peer_ledger ledger;
+  ledger::endorser endorser(ledger);
   install<held_plugin>(endorser, "held");
   testing::channel& channel = ledger.open_channel("ch");
 
   rendezvous meet;
   meeting = &meet;
-  testing::execution run;
+  ledger::execution run;
   std::future<testing::endorsement> held =
       std::async(std::launch::async, [&] { return endorse(endorser, "held", {"hold"}, &run); });
   meet.entered.get_future().wait();
@@ -122,13 +123,13 @@ TEST_CASE("an abandoned run frees its channel, fails its later stub calls and an
 }
 
 TEST_CASE("a thread-safe plugin with an abandoned call inside is still served") {
-  testing::ledger ledger;
-  testing::endorser endorser(ledger);
+  ledger::peer_ledger ledger;
+  ledger::endorser endorser(ledger);
   install<held_thread_safe_plugin>(endorser, "held_mt");
 
   rendezvous meet;
   meeting = &meet;
-  testing::execution run;
+  ledger::execution run;
   auto held =
       std::async(std::launch::async, [&] { return endorse(endorser, "held_mt", {"hold"}, &run); });
   meet.entered.get_future().wait();
@@ -140,10 +141,10 @@ TEST_CASE("a thread-safe plugin with an abandoned call inside is still served") 
 }
 
 TEST_CASE("a run abandoned before it starts runs nothing against the ledger") {
-  testing::ledger ledger;
-  testing::endorser endorser(ledger);
+  ledger::peer_ledger ledger;
+  ledger::endorser endorser(ledger);
   install<held_plugin>(endorser, "held");
-  testing::execution run;
+  ledger::execution run;
   run.abandon("too late");
   const testing::endorsement answer = endorse(endorser, "held", {"put", "k", "v"}, &run);
   CHECK(answer.response.status == 500);

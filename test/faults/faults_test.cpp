@@ -33,8 +33,8 @@ TEST_CASE("a constructor that throws: install fails naming the plugin and its me
       faults::install<faults::ctor_throws_std>(h, shared, SCC_FAULT_CTOR_THROWS_STD,
                                                "faults_ctor_throws_std");
       FAIL("the harness installed a plugin whose constructor threw");
-    } catch (const scc::load_error& e) {
-      CHECK(e.kind() == scc::load_error_kind::create_failed);
+    } catch (const scc::host::load_error& e) {
+      CHECK(e.kind() == scc::host::load_error_kind::create_failed);
       CHECK(e.origin() == (shared ? SCC_FAULT_CTOR_THROWS_STD : "(in-process)"));
       CHECK(std::string(e.what()) ==
             "SCC plugin 'faults_ctor_throws_std' (" + e.origin() +
@@ -59,8 +59,8 @@ TEST_CASE("a constructor that throws a non-std type: install fails naming the pl
       faults::install<faults::ctor_throws_other>(h, shared, SCC_FAULT_CTOR_THROWS_OTHER,
                                                  "faults_ctor_throws_other");
       FAIL("the harness installed a plugin whose constructor threw");
-    } catch (const scc::load_error& e) {
-      CHECK(e.kind() == scc::load_error_kind::create_failed);
+    } catch (const scc::host::load_error& e) {
+      CHECK(e.kind() == scc::host::load_error_kind::create_failed);
       CHECK(std::string(e.what()) ==
             "SCC plugin 'faults_ctor_throws_other' (" + e.origin() +
                 ") failed to create an instance: constructor of plugin "

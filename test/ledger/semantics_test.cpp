@@ -441,7 +441,7 @@ TEST_CASE_FIXTURE(
     const auto hash = stub.get_private_data_hash("secrets", "p");
     REQUIRE(hash.has_value());
     // SHA-256("abc"), FIPS 180-2 appendix B.1.
-    CHECK(scc::testing::detail::to_hex(*hash) ==
+    CHECK(scc::ledger::detail::to_hex(*hash) ==
           "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(keys_of(stub.get_private_data_by_range("secrets", "", "")) == keys{"p", "q"});
     return scc::success();
@@ -726,7 +726,7 @@ TEST_CASE_FIXTURE(fixture, "blocks hold every transaction with its validation co
   CHECK(committed->transactions[0].code == validation_code::valid);
   CHECK(committed->transactions[0].chaincode == "cc");
   CHECK(h.channel().transaction(committed->transactions[0].tx_id).has_value());
-  CHECK(scc::testing::name(validation_code::mvcc_read_conflict) == "MVCC_READ_CONFLICT");
+  CHECK(scc::ledger::name(validation_code::mvcc_read_conflict) == "MVCC_READ_CONFLICT");
   CHECK(static_cast<int>(validation_code::phantom_read_conflict) == 12);
 }
 
@@ -749,9 +749,9 @@ struct mover {
 }  // namespace
 
 TEST_CASE("simulations and commits may run on many threads; conflicts have no effect") {
-  scc::testing::ledger ledger;
-  scc::testing::endorser endorser(ledger);
-  endorser.install(scc::instantiate(scc::describe_plugin<mover>("mover")));
+  scc::ledger::peer_ledger ledger;
+  scc::ledger::endorser endorser(ledger);
+  endorser.install(scc::host::instantiate(scc::describe_plugin<mover>("mover")));
   scc::testing::channel& channel = ledger.open_channel("ch");
   {
     std::vector<scc::testing::endorsement> seed(1);

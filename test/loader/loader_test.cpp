@@ -22,7 +22,7 @@
 
 #include "scc/abi.h"
 #include "scc/host/transaction.hpp"
-#include "scc/loader.hpp"
+#include "scc/host/loader.hpp"
 #include "scc/version.hpp"
 
 namespace fs = std::filesystem;
@@ -30,10 +30,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // The refusal open() throws for path; fails the test case if it accepts the library.
-scc::load_error refusal(const fs::path& path) {
+scc::host::load_error refusal(const fs::path& path) {
   try {
-    scc::plugin_library::open(path);
-  } catch (const scc::load_error& e) {
+    scc::host::plugin_library::open(path);
+  } catch (const scc::host::load_error& e) {
     return e;
   }
   throw std::runtime_error("the loader accepted " + path.string());
@@ -79,13 +79,13 @@ std::set<std::string> nm_exports(const std::string& library) {
 }
 
 std::set<std::string> loader_exports(const std::string& library) {
-  scc::detail::elf_file elf(library);
+  scc::host::detail::elf_file elf(library);
   std::set<std::string> names;
-  for (const scc::detail::elf_symbol& symbol : elf.dynamic_exports()) names.insert(symbol.name);
+  for (const scc::host::detail::elf_symbol& symbol : elf.dynamic_exports()) names.insert(symbol.name);
   return names;
 }
 
-scc::response run(scc::plugin_instance& plugin, bool init, std::vector<std::string> args) {
+scc::response run(scc::host::plugin_instance& plugin, bool init, std::vector<std::string> args) {
   scc::host::proposal proposal;
   proposal.args = std::move(args);
   proposal.tx_id = "tx-loader-test";
@@ -96,8 +96,8 @@ scc::response run(scc::plugin_instance& plugin, bool init, std::vector<std::stri
 }  // namespace
 
 TEST_CASE("a plugin built with scc_add_plugin loads and runs") {
-  const auto library = scc::plugin_library::open(SCC_FIXTURE_GOOD);
-  const scc::plugin_info& info = library->info();
+  const auto library = scc::host::plugin_library::open(SCC_FIXTURE_GOOD);
+  const scc::host::plugin_info& info = library->info();
   CHECK(info.origin == SCC_FIXTURE_GOOD);
   CHECK(info.name == "loader_good");
   CHECK(info.version == "1.2.3");
@@ -121,15 +121,15 @@ TEST_CASE("a plugin built with scc_add_plugin loads and runs") {
 }
 
 TEST_CASE("load_plugin opens and instantiates in one step") {
-  const auto plugin = scc::load_plugin(SCC_FIXTURE_GOOD);
+  const auto plugin = scc::host::load_plugin(SCC_FIXTURE_GOOD);
   CHECK(plugin->info().name == "loader_good");
   CHECK(run(*plugin, false, {"ping"}).payload == "good:ping");
 }
 
 TEST_CASE("an instance keeps working after every plugin_library handle is gone") {
-  std::unique_ptr<scc::plugin_instance> plugin;
+  std::unique_ptr<scc::host::plugin_instance> plugin;
   {
-    const auto library = scc::plugin_library::open(SCC_FIXTURE_BARRIER);
+    const auto library = scc::host::plugin_library::open(SCC_FIXTURE_BARRIER);
     plugin = library->instantiate();
   }
   CHECK(run(*plugin, false, {"still"}).payload == "echo:still");
@@ -139,27 +139,27 @@ TEST_CASE("opening one file twice, by any path, gives the same plugin_library") 
   const fs::path dir = work_dir("dedupe");
   const fs::path link = dir / "good_link.so";
   fs::create_symlink(SCC_FIXTURE_GOOD, link);
-  const auto first = scc::plugin_library::open(SCC_FIXTURE_GOOD);
-  CHECK(scc::plugin_library::open(SCC_FIXTURE_GOOD) == first);
-  CHECK(scc::plugin_library::open(link) == first);
+  const auto first = scc::host::plugin_library::open(SCC_FIXTURE_GOOD);
+  CHECK(scc::host::plugin_library::open(SCC_FIXTURE_GOOD) == first);
+  CHECK(scc::host::plugin_library::open(link) == first);
   const fs::path dotted =
       fs::path(SCC_FIXTURE_GOOD).parent_path() / "." / fs::path(SCC_FIXTURE_GOOD).filename();
-  CHECK(scc::plugin_library::open(dotted) == first);
+  CHECK(scc::host::plugin_library::open(dotted) == first);
 }
 
 TEST_CASE("concurrent opens are serialised and agree") {
-  std::vector<std::shared_ptr<scc::plugin_library>> opened(4);
+  std::vector<std::shared_ptr<scc::host::plugin_library>> opened(4);
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < opened.size(); ++i) {
     threads.emplace_back(
-        [&opened, i] { opened[i] = scc::plugin_library::open(SCC_FIXTURE_ENTRY_V1_V2); });
+        [&opened, i] { opened[i] = scc::host::plugin_library::open(SCC_FIXTURE_ENTRY_V1_V2); });
   }
   for (std::thread& thread : threads) thread.join();
   for (const auto& library : opened) CHECK(library == opened.front());
 }
 
 TEST_CASE("a library exporting entries for majors 1 and 2 is loaded through v1") {
-  const auto plugin = scc::load_plugin(SCC_FIXTURE_ENTRY_V1_V2);
+  const auto plugin = scc::host::load_plugin(SCC_FIXTURE_ENTRY_V1_V2);
   CHECK(plugin->info().name == "loader_dual_major");
   CHECK(run(*plugin, false, {"which"}).payload == "v1");
 }
@@ -167,8 +167,8 @@ TEST_CASE("a library exporting entries for majors 1 and 2 is loaded through v1")
 // ---- Check 1: the file ----
 
 TEST_CASE("missing file: file_not_found") {
-  const scc::load_error e = refusal(SCC_FIXTURE_MISSING);
-  CHECK(e.kind() == scc::load_error_kind::file_not_found);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_MISSING);
+  CHECK(e.kind() == scc::host::load_error_kind::file_not_found);
   CHECK(e.origin() == SCC_FIXTURE_MISSING);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_MISSING) +
@@ -180,8 +180,8 @@ TEST_CASE("missing file: file_not_found") {
 // ---- Check 2: the file format ----
 
 TEST_CASE("a text file named .so: not_a_shared_library with dlopen's own words") {
-  const scc::load_error e = refusal(SCC_FIXTURE_NOT_ELF);
-  CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_NOT_ELF);
+  CHECK(e.kind() == scc::host::load_error_kind::not_a_shared_library);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_NOT_ELF) +
             "not a shared library. Expected an ELF shared object, found a 89-byte file "
@@ -193,8 +193,8 @@ TEST_CASE("a text file named .so: not_a_shared_library with dlopen's own words")
 TEST_CASE("an empty file: not_a_shared_library") {
   const fs::path empty = work_dir("empty") / "empty.so";
   write_file(empty, "");
-  const scc::load_error e = refusal(empty);
-  CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
+  const scc::host::load_error e = refusal(empty);
+  CHECK(e.kind() == scc::host::load_error_kind::not_a_shared_library);
   CHECK(std::string(e.what()) ==
         prefix(empty.string()) +
             "not a shared library. Expected an ELF shared object, found "
@@ -206,8 +206,8 @@ TEST_CASE("an empty file: not_a_shared_library") {
 
 TEST_CASE("a directory: not_a_shared_library") {
   const fs::path dir = work_dir("directory.so");
-  const scc::load_error e = refusal(dir);
-  CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
+  const scc::host::load_error e = refusal(dir);
+  CHECK(e.kind() == scc::host::load_error_kind::not_a_shared_library);
   CHECK(std::string(e.what()) ==
         prefix(dir.string()) +
             "not a shared library. Expected an ELF shared object, found a directory. Point "
@@ -216,11 +216,11 @@ TEST_CASE("a directory: not_a_shared_library") {
 }
 
 TEST_CASE("an object file (.o): not_a_shared_library") {
-  const scc::load_error e = refusal(SCC_FIXTURE_OBJECT);
-  CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_OBJECT);
+  CHECK(e.kind() == scc::host::load_error_kind::not_a_shared_library);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_OBJECT) + "not a shared library for this host. Expected " +
-            scc::detail::elf_native_description() +
+            scc::host::detail::elf_native_description() +
             ", found an ELF relocatable object (ET_REL: a .o file, compiled but not linked as a "
             "shared library). Build the plugin for this platform with scc_add_plugin().");
 }
@@ -230,15 +230,15 @@ TEST_CASE("an ELF file of the other class (32-bit on a 64-bit host): not_a_share
   std::string bytes = read_file(SCC_FIXTURE_GOOD);
   bytes[EI_CLASS] = sizeof(void*) == 8 ? ELFCLASS32 : ELFCLASS64;
   write_file(patched, bytes);
-  const scc::load_error e = refusal(patched);
-  CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
+  const scc::host::load_error e = refusal(patched);
+  CHECK(e.kind() == scc::host::load_error_kind::not_a_shared_library);
   CHECK(std::string(e.what()) ==
         prefix(patched.string()) + "not a shared library for this host. Expected " +
-            scc::detail::elf_native_description() + ", found a " +
+            scc::host::detail::elf_native_description() + ", found a " +
             (sizeof(void*) == 8 ? "32" : "64") +
             "-bit ELF file. Build the plugin for this platform with scc_add_plugin().");
 #if defined(__x86_64__)
-  CHECK(scc::detail::elf_native_description() ==
+  CHECK(scc::host::detail::elf_native_description() ==
         "a 64-bit little-endian ELF shared object for x86-64");
 #endif
 }
@@ -246,26 +246,26 @@ TEST_CASE("an ELF file of the other class (32-bit on a 64-bit host): not_a_share
 TEST_CASE("an ELF shared object for another machine: not_a_shared_library") {
   const fs::path patched = work_dir("machine") / "other_machine.so";
   std::string bytes = read_file(SCC_FIXTURE_GOOD);
-  const uint16_t other = scc::detail::elf_native_machine == EM_AARCH64 ? EM_X86_64 : EM_AARCH64;
+  const uint16_t other = scc::host::detail::elf_native_machine == EM_AARCH64 ? EM_X86_64 : EM_AARCH64;
   std::memcpy(&bytes[offsetof(Elf64_Ehdr, e_machine)], &other, sizeof other);
   write_file(patched, bytes);
-  const scc::load_error e = refusal(patched);
-  CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
+  const scc::host::load_error e = refusal(patched);
+  CHECK(e.kind() == scc::host::load_error_kind::not_a_shared_library);
   CHECK(std::string(e.what()) ==
         prefix(patched.string()) + "not a shared library for this host. Expected " +
-            scc::detail::elf_native_description() + ", found an ELF shared object for " +
-            scc::detail::elf_machine_name(other) +
+            scc::host::detail::elf_native_description() + ", found an ELF shared object for " +
+            scc::host::detail::elf_machine_name(other) +
             ". Build the plugin for this platform with scc_add_plugin().");
 }
 
 TEST_CASE("a truncated shared object: not_a_shared_library, read from the file only") {
   const fs::path patched = work_dir("truncated") / "truncated.so";
   write_file(patched, read_file(SCC_FIXTURE_GOOD).substr(0, 4096));
-  const scc::load_error e = refusal(patched);
+  const scc::host::load_error e = refusal(patched);
   const std::string what = e.what();
-  CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
+  CHECK(e.kind() == scc::host::load_error_kind::not_a_shared_library);
   CHECK(what.find(prefix(patched.string()) + "not a shared library. Expected " +
-                  scc::detail::elf_native_description() +
+                  scc::host::detail::elf_native_description() +
                   ", found an ELF file that refers to "
                   "bytes ") == 0);
   CHECK(what.find(" but has only 4096 (truncated or corrupt). Rebuild the plugin with "
@@ -275,8 +275,8 @@ TEST_CASE("a truncated shared object: not_a_shared_library, read from the file o
 // ---- Check 3: the entry symbol, before anything is loaded ----
 
 TEST_CASE("a library exporting only another symbol (a Go-style New): no_entry_symbol") {
-  const scc::load_error e = refusal(SCC_FIXTURE_EXPORTS_OTHER);
-  CHECK(e.kind() == scc::load_error_kind::no_entry_symbol);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_EXPORTS_OTHER);
+  CHECK(e.kind() == scc::host::load_error_kind::no_entry_symbol);
   // Its undefined (weak) reference to scc_plugin_entry_v1 is not an export.
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_EXPORTS_OTHER) +
@@ -286,9 +286,9 @@ TEST_CASE("a library exporting only another symbol (a Go-style New): no_entry_sy
 }
 
 TEST_CASE("a plugin whose entry is defined but hidden: no_entry_symbol saying so") {
-  const scc::load_error e = refusal(SCC_FIXTURE_HIDDEN_ENTRY);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_HIDDEN_ENTRY);
   const std::string what = e.what();
-  CHECK(e.kind() == scc::load_error_kind::no_entry_symbol);
+  CHECK(e.kind() == scc::host::load_error_kind::no_entry_symbol);
   CHECK(what.find(prefix(SCC_FIXTURE_HIDDEN_ENTRY) +
                   "exports no scc_plugin_entry_v* symbol. Expected scc_plugin_entry_v1 among its "
                   "dynamic exports, found ") == 0);
@@ -299,8 +299,8 @@ TEST_CASE("a plugin whose entry is defined but hidden: no_entry_symbol saying so
 }
 
 TEST_CASE("a plugin for ABI major 2 only: abi_major_mismatch naming both majors") {
-  const scc::load_error e = refusal(SCC_FIXTURE_ENTRY_V2);
-  CHECK(e.kind() == scc::load_error_kind::abi_major_mismatch);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_ENTRY_V2);
+  CHECK(e.kind() == scc::host::load_error_kind::abi_major_mismatch);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_ENTRY_V2) +
             "ABI major mismatch. Host supports SCC ABI 1, plugin is built for ABI 2 (exports "
@@ -309,8 +309,8 @@ TEST_CASE("a plugin for ABI major 2 only: abi_major_mismatch naming both majors"
 }
 
 TEST_CASE("the entry name exported as data: no_entry_symbol, nothing called") {
-  const scc::load_error e = refusal(SCC_FIXTURE_ENTRY_DATA);
-  CHECK(e.kind() == scc::load_error_kind::no_entry_symbol);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_ENTRY_DATA);
+  CHECK(e.kind() == scc::host::load_error_kind::no_entry_symbol);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_ENTRY_DATA) +
             "exports scc_plugin_entry_v1 as data, not as a function. Expected the function "
@@ -322,8 +322,8 @@ TEST_CASE("the entry name exported as data: no_entry_symbol, nothing called") {
 // ---- Check 4: dlopen ----
 
 TEST_CASE("an unresolved symbol fails at load time (RTLD_NOW) with dlerror's text") {
-  const scc::load_error e = refusal(SCC_FIXTURE_UNRESOLVED);
-  CHECK(e.kind() == scc::load_error_kind::not_a_shared_library);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_UNRESOLVED);
+  CHECK(e.kind() == scc::host::load_error_kind::not_a_shared_library);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_UNRESOLVED) +
             "dlopen failed. Expected a library whose dependencies and symbols all resolve at "
@@ -336,11 +336,11 @@ TEST_CASE("an unresolved symbol fails at load time (RTLD_NOW) with dlerror's tex
 // ---- Check 5: the descriptor ----
 
 TEST_CASE("wrong descriptor magic: bad_magic") {
-  const scc::load_error e = refusal(SCC_FIXTURE_BAD_MAGIC);
-  CHECK(e.kind() == scc::load_error_kind::bad_magic);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_BAD_MAGIC);
+  CHECK(e.kind() == scc::host::load_error_kind::bad_magic);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_BAD_MAGIC) + "bad descriptor magic. Expected " +
-            scc::detail::hex64(SCC_PLUGIN_MAGIC) +
+            scc::host::detail::hex64(SCC_PLUGIN_MAGIC) +
             " (\"SCCPLUG1\"), found 0x0123456789abcdef. scc_plugin_entry_v1 does not return an scc "
             "descriptor: the "
             "library is corrupt or was not built with SCC_PLUGIN. Rebuild it with "
@@ -348,8 +348,8 @@ TEST_CASE("wrong descriptor magic: bad_magic") {
 }
 
 TEST_CASE("a descriptor smaller than ABI 1.0's: truncated_descriptor") {
-  const scc::load_error e = refusal(SCC_FIXTURE_TRUNCATED);
-  CHECK(e.kind() == scc::load_error_kind::truncated_descriptor);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_TRUNCATED);
+  CHECK(e.kind() == scc::host::load_error_kind::truncated_descriptor);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_TRUNCATED) + "truncated descriptor. Expected at least " +
             std::to_string(SCC_PLUGIN_DESCRIPTOR_V1_0_SIZE) +
@@ -358,8 +358,8 @@ TEST_CASE("a descriptor smaller than ABI 1.0's: truncated_descriptor") {
 }
 
 TEST_CASE("a plugin needing host ABI minor 99: host_too_old") {
-  const scc::load_error e = refusal(SCC_FIXTURE_HOST_TOO_OLD);
-  CHECK(e.kind() == scc::load_error_kind::host_too_old);
+  const scc::host::load_error e = refusal(SCC_FIXTURE_HOST_TOO_OLD);
+  CHECK(e.kind() == scc::host::load_error_kind::host_too_old);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_HOST_TOO_OLD) +
             "ABI minor mismatch. Host provides SCC ABI 1.0, plugin requires >= 1.99 (plugin "
@@ -372,13 +372,13 @@ TEST_CASE("a plugin needing host ABI minor 99: host_too_old") {
 
 TEST_CASE("a constructor throwing std::runtime_error: create_failed with its what()") {
   // Opening runs no constructor: inspection (scc-inspect) works on such a plugin.
-  const auto library = scc::plugin_library::open(SCC_FIXTURE_CTOR_THROWS_STD);
+  const auto library = scc::host::plugin_library::open(SCC_FIXTURE_CTOR_THROWS_STD);
   CHECK(library->info().name == "loader_ctor_throws_std");
   try {
     library->instantiate();
     FAIL("instantiate accepted a throwing constructor");
-  } catch (const scc::load_error& e) {
-    CHECK(e.kind() == scc::load_error_kind::create_failed);
+  } catch (const scc::host::load_error& e) {
+    CHECK(e.kind() == scc::host::load_error_kind::create_failed);
     CHECK(std::string(e.what()) ==
           "SCC plugin 'loader_ctor_throws_std' (" SCC_FIXTURE_CTOR_THROWS_STD
           ") failed to create an instance: constructor of plugin 'loader_ctor_throws_std' "
@@ -389,10 +389,10 @@ TEST_CASE("a constructor throwing std::runtime_error: create_failed with its wha
 
 TEST_CASE("a constructor throwing an int: create_failed naming the plugin") {
   try {
-    scc::load_plugin(SCC_FIXTURE_CTOR_THROWS_INT);
+    scc::host::load_plugin(SCC_FIXTURE_CTOR_THROWS_INT);
     FAIL("load_plugin accepted a throwing constructor");
-  } catch (const scc::load_error& e) {
-    CHECK(e.kind() == scc::load_error_kind::create_failed);
+  } catch (const scc::host::load_error& e) {
+    CHECK(e.kind() == scc::host::load_error_kind::create_failed);
     CHECK(std::string(e.what()) ==
           "SCC plugin 'loader_ctor_throws_int' (" SCC_FIXTURE_CTOR_THROWS_INT
           ") failed to create an instance: constructor of plugin 'loader_ctor_throws_int' "
@@ -404,7 +404,7 @@ TEST_CASE("a constructor throwing an int: create_failed naming the plugin") {
 // ---- The exception barrier, through a loaded library ----
 
 TEST_CASE("exceptions thrown by a loaded plugin become 500 responses") {
-  const auto plugin = scc::load_plugin(SCC_FIXTURE_BARRIER);
+  const auto plugin = scc::host::load_plugin(SCC_FIXTURE_BARRIER);
 
   SUBCASE("init is optional: without one, init answers 200") {
     const scc::response answer = run(*plugin, true, {"init"});
@@ -432,9 +432,9 @@ TEST_CASE("exceptions thrown by a loaded plugin become 500 responses") {
 
 TEST_CASE("a plugin built with scc_add_plugin exports exactly scc_plugin_entry_v1") {
   const std::vector<std::string> expected{SCC_PLUGIN_ENTRY_SYMBOL};
-  CHECK(scc::plugin_library::open(SCC_FIXTURE_GOOD)->exports() == expected);
-  CHECK(scc::plugin_library::open(SCC_FIXTURE_GOOD_STRIPPED)->exports() == expected);
-  CHECK(scc::plugin_library::open(SCC_FIXTURE_BARRIER)->exports() == expected);
+  CHECK(scc::host::plugin_library::open(SCC_FIXTURE_GOOD)->exports() == expected);
+  CHECK(scc::host::plugin_library::open(SCC_FIXTURE_GOOD_STRIPPED)->exports() == expected);
+  CHECK(scc::host::plugin_library::open(SCC_FIXTURE_BARRIER)->exports() == expected);
   CHECK(nm_exports(SCC_FIXTURE_GOOD) == std::set<std::string>{SCC_PLUGIN_ENTRY_SYMBOL});
 }
 
@@ -453,6 +453,6 @@ TEST_CASE("a stripped plugin loads although Boost.DLL 1.74's library_info sees n
   // removes, while dlsym uses .dynsym, which stays.
   boost::dll::library_info info(SCC_FIXTURE_GOOD_STRIPPED);
   CHECK(info.symbols().empty());
-  const auto plugin = scc::load_plugin(SCC_FIXTURE_GOOD_STRIPPED);
+  const auto plugin = scc::host::load_plugin(SCC_FIXTURE_GOOD_STRIPPED);
   CHECK(run(*plugin, false, {"stripped"}).payload == "good:stripped");
 }

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "scc/abi.h"
-#include "scc/loader.hpp"
+#include "scc/host/loader.hpp"
 
 namespace {
 
@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const auto library = scc::plugin_library::open(argv[1]);
-    const scc::plugin_info& info = library->info();
+    const auto library = scc::host::plugin_library::open(argv[1]);
+    const scc::host::plugin_info& info = library->info();
     std::string exports;
     for (const std::string& name : library->exports()) {
       exports += (exports.empty() ? "" : " ") + name;

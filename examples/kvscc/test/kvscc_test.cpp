@@ -6,7 +6,7 @@
 
 #include <doctest/doctest.h>
 
-#include <scc/loader.hpp>
+#include <scc/host/loader.hpp>
 #include <scc/testing.hpp>
 
 namespace {
@@ -20,7 +20,7 @@ scc::testing::harness harness_with_kvscc() {
 }  // namespace
 
 TEST_CASE("kvscc is described by its descriptor") {
-  const auto plugin = scc::load_plugin(KVSCC_PLUGIN_PATH);
+  const auto plugin = scc::host::load_plugin(KVSCC_PLUGIN_PATH);
   CHECK(plugin->info().name == "kvscc");
   CHECK(plugin->info().version == "1.0.0");
   CHECK(plugin->info().abi_major == SCC_ABI_MAJOR);

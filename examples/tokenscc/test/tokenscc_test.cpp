@@ -6,7 +6,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include <scc/loader.hpp>
+#include <scc/host/loader.hpp>
 #include <scc/testing.hpp>
 
 namespace {
@@ -45,7 +45,7 @@ scc::testing::harness funded() {
 }  // namespace
 
 TEST_CASE("tokenscc.so is one export, named tokenscc, version 1.0.0") {
-  CHECK(scc::plugin_library::open(TOKENSCC_PLUGIN_PATH)->exports() ==
+  CHECK(scc::host::plugin_library::open(TOKENSCC_PLUGIN_PATH)->exports() ==
         std::vector<std::string>{"scc_plugin_entry_v1"});
   scc::testing::harness h;
   const auto info = h.install(TOKENSCC_PLUGIN_PATH);

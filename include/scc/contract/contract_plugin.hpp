@@ -134,7 +134,7 @@ class contract_plugin {
 };
 
 // The descriptor of a registered contract, under the name and version its macro gave. For
-// running a contract in-process: scc::instantiate(scc::describe_contract<token>()).
+// running a contract in-process: scc::host::instantiate(scc::describe_contract<token>()).
 template <class Contract>
 const scc_plugin_descriptor_v1* describe_contract() noexcept {
   return describe_plugin<contract_plugin<Contract>>(contract_definition<Contract>::name,

@@ -18,7 +18,7 @@
 #include "scc/host/transaction.hpp"
 #include "scc/response.hpp"
 
-namespace scc {
+namespace scc::host {
 
 // Why a plugin was refused. The loader checks the file, then its exports (a wrong major shows
 // in the entry symbol's name), then the descriptor (magic, size, major, minor), then create.
@@ -64,6 +64,11 @@ struct plugin_info {
 
 namespace detail {
 
+// The first words of every refusal, so that a log search for one finds them all.
+inline std::string refused(const std::string& origin) {
+  return "incompatible SCC plugin '" + origin + "': ";
+}
+
 inline std::string text_or(const char* text, const char* fallback) {
   return text != nullptr ? std::string(text) : std::string(fallback);
 }
@@ -82,7 +87,7 @@ inline std::string hex64(uint64_t value) {
 // so fields an older plugin lacks read as absent.
 inline scc_plugin_descriptor_v1 check_descriptor(const scc_plugin_descriptor_v1* descriptor,
                                                  const std::string& origin) {
-  const std::string refused = "incompatible SCC plugin '" + origin + "': ";
+  const std::string refused = detail::refused(origin);
   if (descriptor == nullptr || descriptor->magic != SCC_PLUGIN_MAGIC) {
     throw load_error(
         load_error_kind::bad_magic, origin,
@@ -158,7 +163,7 @@ class plugin_instance {
   // Throws load_error (create_failed) with the plugin's own message.
   plugin_instance(std::shared_ptr<const void> code_owner,
                   const scc_plugin_descriptor_v1& descriptor, plugin_info info,
-                  const scc_host_api_v1* host = host::api())
+                  const scc_host_api_v1* host = api())
       : code_owner_(std::move(code_owner)), descriptor_(descriptor), info_(std::move(info)) {
     scc_type_bytes error{nullptr, 0};
     scc_type_status status = SCC_STATUS_INTERNAL;
@@ -187,11 +192,11 @@ class plugin_instance {
 
   // Runs the plugin's init/invoke for tx and returns its answer. A plugin that threw answers
   // 500 with the exception's text; one that gave no answer at all gets a 500 saying so.
-  scc::response init(host::transaction& tx) { return call(descriptor_.init, tx, "init"); }
-  scc::response invoke(host::transaction& tx) { return call(descriptor_.invoke, tx, "invoke"); }
+  scc::response init(transaction& tx) { return call(descriptor_.init, tx, "init"); }
+  scc::response invoke(transaction& tx) { return call(descriptor_.invoke, tx, "invoke"); }
 
  private:
-  scc::response call(scc_type_status (*entry)(scc_instance*, scc_tx*), host::transaction& tx,
+  scc::response call(scc_type_status (*entry)(scc_instance*, scc_tx*), transaction& tx,
                      const char* method) {
     std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
     if (!info_.thread_safe()) lock.lock();
@@ -213,12 +218,12 @@ class plugin_instance {
 // Runs a plugin class compiled into this program, through the same descriptor and
 // trampolines a shared library would use: describe it with scc::describe_plugin<T>(name).
 inline std::unique_ptr<plugin_instance> instantiate(const scc_plugin_descriptor_v1* descriptor,
-                                                    const scc_host_api_v1* host = host::api()) {
+                                                    const scc_host_api_v1* host = api()) {
   const std::string origin = "(in-process)";
   const scc_plugin_descriptor_v1 checked = check_descriptor(descriptor, origin);
   return std::make_unique<plugin_instance>(nullptr, checked, describe(checked, origin), host);
 }
 
-}  // namespace scc
+}  // namespace scc::host
 
 #endif  // SCC_HOST_PLUGIN_INSTANCE_HPP

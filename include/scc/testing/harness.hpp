@@ -23,16 +23,39 @@
 #include <vector>
 
 #include "scc/host/plugin_instance.hpp"
-#include "scc/loader.hpp"
+#include "scc/host/loader.hpp"
 #include "scc/plugin.hpp"
-#include "scc/testing/block.hpp"
-#include "scc/testing/endorser.hpp"
-#include "scc/testing/identity.hpp"
-#include "scc/testing/ledger.hpp"
-#include "scc/testing/simulation.hpp"
-#include "scc/testing/validation_code.hpp"
+#include "scc/ledger/block.hpp"
+#include "scc/ledger/endorser.hpp"
+#include "scc/ledger/identity.hpp"
+#include "scc/ledger/ledger.hpp"
+#include "scc/ledger/simulation.hpp"
+#include "scc/ledger/validation_code.hpp"
 
 namespace scc::testing {
+
+// The ledger's vocabulary that tests name: what the harness takes and returns.
+using scc::ledger::block;
+using scc::ledger::block_result;
+using scc::ledger::chaincode_event;
+using scc::ledger::chaincode_options;
+using scc::ledger::channel;
+using scc::ledger::collection_rwset;
+using scc::ledger::compute_tx_id;
+using scc::ledger::endorsement;
+using scc::ledger::identity;
+using scc::ledger::kv_metadata_write;
+using scc::ledger::kv_read;
+using scc::ledger::kv_write;
+using scc::ledger::ledger_options;
+using scc::ledger::ns_rwset;
+using scc::ledger::range_query_info;
+using scc::ledger::serialize_identity;
+using scc::ledger::simulation_options;
+using scc::ledger::transaction_record;
+using scc::ledger::tx_rwset;
+using scc::ledger::validation_code;
+using scc::ledger::version;
 
 // The context of one transaction. What is left unset comes from the harness.
 struct tx_options {
@@ -79,23 +102,23 @@ class harness {
   harness() : harness(options{}) {}
   explicit harness(options settings)
       : settings_(std::move(settings)),
-        ledger_(std::make_unique<testing::ledger>(settings_.ledger)),
-        endorser_(std::make_unique<testing::endorser>(
+        ledger_(std::make_unique<scc::ledger::peer_ledger>(settings_.ledger)),
+        endorser_(std::make_unique<scc::ledger::endorser>(
             *ledger_, simulation_options{settings_.read_your_writes})),
         clock_(settings_.start_time) {}
 
   // ---- Installing plugins ----
   // From a shared library, through the same loader scc-peer uses.
-  plugin_info install(const std::filesystem::path& library, chaincode_options flags = {}) {
-    return install_instance(scc::load_plugin(library), flags);
+  host::plugin_info install(const std::filesystem::path& library, chaincode_options flags = {}) {
+    return install_instance(scc::host::load_plugin(library), flags);
   }
   // A class compiled into the test, through the same descriptor and trampolines as a library.
   template <class Plugin>
-  plugin_info install(const char* name, chaincode_options flags = {}) {
+  host::plugin_info install(const char* name, chaincode_options flags = {}) {
     return install(scc::describe_plugin<Plugin>(name), flags);
   }
-  plugin_info install(const scc_plugin_descriptor_v1* descriptor, chaincode_options flags = {}) {
-    return install_instance(scc::instantiate(descriptor), flags);
+  host::plugin_info install(const scc_plugin_descriptor_v1* descriptor, chaincode_options flags = {}) {
+    return install_instance(scc::host::instantiate(descriptor), flags);
   }
 
   // ---- Running transactions ----
@@ -169,8 +192,8 @@ class harness {
 
   testing::channel& channel(std::string_view name) { return ledger_->open_channel(name); }
   testing::channel& channel() { return ledger_->open_channel(settings_.channel); }
-  testing::ledger& ledger() noexcept { return *ledger_; }
-  testing::endorser& endorser() noexcept { return *endorser_; }
+  scc::ledger::peer_ledger& ledger() noexcept { return *ledger_; }
+  scc::ledger::endorser& endorser() noexcept { return *endorser_; }
 
   // ---- Defaults for the transactions that follow ----
   void set_creator(identity who) { settings_.creator = std::move(who); }
@@ -180,9 +203,9 @@ class harness {
   void set_time(scc::timestamp now) { clock_ = now; }
 
  private:
-  plugin_info install_instance(std::unique_ptr<plugin_instance> plugin, chaincode_options flags) {
-    plugin_info info = plugin->info();
-    endorser_->install(std::shared_ptr<plugin_instance>(std::move(plugin)), flags);
+  host::plugin_info install_instance(std::unique_ptr<host::plugin_instance> plugin, chaincode_options flags) {
+    host::plugin_info info = plugin->info();
+    endorser_->install(std::shared_ptr<host::plugin_instance>(std::move(plugin)), flags);
     return info;
   }
 
@@ -230,8 +253,8 @@ class harness {
 
   options settings_;
   // Held by pointer so that a harness can be moved: the endorser refers to the ledger.
-  std::unique_ptr<testing::ledger> ledger_;
-  std::unique_ptr<testing::endorser> endorser_;
+  std::unique_ptr<scc::ledger::peer_ledger> ledger_;
+  std::unique_ptr<scc::ledger::endorser> endorser_;
   scc::timestamp clock_;
   uint64_t proposals_ = 0;
 };

@@ -1,4 +1,4 @@
-// A minimal host built against the installed SDK: loads a plugin with scc::load_plugin and runs
+// A minimal host built against the installed SDK: loads a plugin with scc::host::load_plugin and runs
 // it against a std::map world state through a small scc::host::transaction subclass.
 //
 //   consumer_host <plugin.so>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include <scc/host/transaction.hpp>
-#include <scc/loader.hpp>
+#include <scc/host/loader.hpp>
 #include <scc/version.hpp>
 
 namespace {
@@ -81,7 +81,7 @@ std::string join(const std::vector<std::string>& args) {
   return out;
 }
 
-scc::response invoke(scc::plugin_instance& plugin, world_state& state,
+scc::response invoke(scc::host::plugin_instance& plugin, world_state& state,
                      std::vector<std::string> args) {
   const std::string shown = join(args);
   map_transaction tx(state, std::move(args));
@@ -100,9 +100,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    // Throws scc::load_error (a std::exception) naming what is wrong with the library.
-    const std::unique_ptr<scc::plugin_instance> plugin = scc::load_plugin(argv[1]);
-    const scc::plugin_info& info = plugin->info();
+    // Throws scc::host::load_error (a std::exception) naming what is wrong with the library.
+    const std::unique_ptr<scc::host::plugin_instance> plugin = scc::host::load_plugin(argv[1]);
+    const scc::host::plugin_info& info = plugin->info();
     std::printf("loaded plugin '%s' %s (SDK %s, ABI %u.%u, %s)\n", info.name.c_str(),
                 info.version.c_str(), info.sdk_version.c_str(), unsigned{info.abi_major},
                 unsigned{info.abi_minor}, info.build_tag.c_str());
@@ -134,13 +134,13 @@ int main(int argc, char** argv) {
 
     // The loader refuses what is not a plugin, with a load_error saying why.
     try {
-      scc::load_plugin("/proc/self/exe");
+      scc::host::load_plugin("/proc/self/exe");
       expect(false, "loading an executable must fail");
-    } catch (const scc::load_error& refused) {
+    } catch (const scc::host::load_error& refused) {
       std::printf("refused /proc/self/exe: %s\n", refused.what());
       // A PIE executable is an ELF shared object without the entry symbol.
-      expect(refused.kind() == scc::load_error_kind::no_entry_symbol ||
-                 refused.kind() == scc::load_error_kind::not_a_shared_library,
+      expect(refused.kind() == scc::host::load_error_kind::no_entry_symbol ||
+                 refused.kind() == scc::host::load_error_kind::not_a_shared_library,
              "refusal kind");
     }
   } catch (const std::exception& e) {

@@ -33,7 +33,7 @@
 #include <boost/asio.hpp>
 #include <fmt/core.h>
 
-#include <scc/testing/identity.hpp>
+#include <scc/ledger/identity.hpp>
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -253,7 +253,7 @@ class load_connection : public std::enable_shared_from_this<load_connection> {
 };
 
 struct proposal_factory {
-  std::string creator = scc::testing::serialize_identity({"SampleOrg", ""});
+  std::string creator = scc::ledger::serialize_identity({"SampleOrg", ""});
   uint64_t counter = 0;
 
   std::string frame(uint64_t request_id, bool invoke, const std::vector<std::string>& args) {
@@ -267,7 +267,7 @@ struct proposal_factory {
     std::string nonce = fmt::format("bench-nonce-{:012d}", counter++);
     nonce.resize(24, '-');
     proposal.set_nonce(nonce);
-    proposal.set_tx_id(scc::testing::compute_tx_id(nonce, creator));
+    proposal.set_tx_id(scc::ledger::compute_tx_id(nonce, creator));
     std::string out;
     append_frame_header(out, static_cast<uint32_t>(request.ByteSizeLong()));
     request.AppendToString(&out);

@@ -8,7 +8,7 @@
 
 namespace scc::peer {
 
-block_cutter::block_cutter(testing::channel& channel, uint32_t max_message_count,
+block_cutter::block_cutter(ledger::channel& channel, uint32_t max_message_count,
                            std::chrono::microseconds batch_timeout)
     : channel_(channel),
       max_message_count_(max_message_count == 0 ? 1 : max_message_count),
@@ -18,7 +18,7 @@ block_cutter::block_cutter(testing::channel& channel, uint32_t max_message_count
 
 block_cutter::~block_cutter() { stop(); }
 
-void block_cutter::submit(testing::endorsement transaction, done_fn done) {
+void block_cutter::submit(ledger::endorsement transaction, done_fn done) {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (!stopping_) {
@@ -65,11 +65,11 @@ void block_cutter::run() {
 }
 
 void block_cutter::commit(std::deque<pending>& batch) {
-  std::vector<testing::endorsement> transactions;
+  std::vector<ledger::endorsement> transactions;
   transactions.reserve(batch.size());
   for (pending& item : batch) transactions.push_back(std::move(item.transaction));
   outcome result;
-  testing::block_result committed;
+  ledger::block_result committed;
   try {
     committed = channel_.commit(std::move(transactions));
     result.committed = true;
@@ -79,8 +79,8 @@ void block_cutter::commit(std::deque<pending>& batch) {
   }
   if (result.committed) {
     std::size_t valid = 0;
-    for (testing::validation_code code : committed.codes) {
-      if (code == testing::validation_code::valid) ++valid;
+    for (ledger::validation_code code : committed.codes) {
+      if (code == ledger::validation_code::valid) ++valid;
     }
     log::info("committed block {} on channel {}: {} transactions, {} valid", committed.number,
               channel_.name(), committed.codes.size(), valid);

@@ -15,8 +15,8 @@
 #include <string>
 #include <thread>
 
-#include <scc/testing/block.hpp>
-#include <scc/testing/ledger.hpp>
+#include <scc/ledger/block.hpp>
+#include <scc/ledger/ledger.hpp>
 
 namespace scc::peer {
 
@@ -24,13 +24,13 @@ class block_cutter {
  public:
   struct outcome {
     bool committed = false;  // false: the block could not be committed (error says why)
-    testing::validation_code code = testing::validation_code::not_validated;
+    ledger::validation_code code = ledger::validation_code::not_validated;
     uint64_t block_number = 0;
     std::string error;
   };
   using done_fn = std::function<void(const outcome&)>;
 
-  block_cutter(testing::channel& channel, uint32_t max_message_count,
+  block_cutter(ledger::channel& channel, uint32_t max_message_count,
                std::chrono::microseconds batch_timeout);
   ~block_cutter();
   block_cutter(const block_cutter&) = delete;
@@ -38,14 +38,14 @@ class block_cutter {
 
   // Queues a transaction; done runs on the committer thread once its block is committed (or
   // failed). After stop(), done runs at once with an error.
-  void submit(testing::endorsement transaction, done_fn done);
+  void submit(ledger::endorsement transaction, done_fn done);
 
   // Cuts and commits everything queued, then ends the committer thread. Idempotent.
   void stop();
 
  private:
   struct pending {
-    testing::endorsement transaction;
+    ledger::endorsement transaction;
     done_fn done;
     std::chrono::steady_clock::time_point arrived;
   };
@@ -53,7 +53,7 @@ class block_cutter {
   void run();
   void commit(std::deque<pending>& batch);
 
-  testing::channel& channel_;
+  ledger::channel& channel_;
   const uint32_t max_message_count_;
   const std::chrono::microseconds batch_timeout_;
   std::mutex mutex_;

@@ -55,9 +55,9 @@ void check(const leveldb::Status& status, const std::string& what) {
   if (!status.ok()) throw store_error(what + ": " + status.ToString());
 }
 
-// ---- testing::block <-> ledger.Block ----
+// ---- ledger::block <-> ledger.Block ----
 
-void to_proto(const testing::kv_read& read, ledger::KVRead& out) {
+void to_proto(const ledger::kv_read& read, ledger::KVRead& out) {
   out.set_key(read.key);
   if (read.version) {
     out.mutable_version()->set_block_num(read.version->block);
@@ -65,33 +65,33 @@ void to_proto(const testing::kv_read& read, ledger::KVRead& out) {
   }
 }
 
-testing::kv_read from_proto(const ledger::KVRead& read) {
-  testing::kv_read out{read.key(), std::nullopt};
+ledger::kv_read from_proto(const ledger::KVRead& read) {
+  ledger::kv_read out{read.key(), std::nullopt};
   if (read.has_version())
-    out.version = testing::version{read.version().block_num(), read.version().tx_num()};
+    out.version = ledger::version{read.version().block_num(), read.version().tx_num()};
   return out;
 }
 
-void to_proto(const testing::kv_write& write, ledger::KVWrite& out) {
+void to_proto(const ledger::kv_write& write, ledger::KVWrite& out) {
   out.set_key(write.key);
   out.set_is_delete(write.is_delete);
   out.set_value(write.value);
 }
 
-testing::kv_write from_proto(const ledger::KVWrite& write) {
-  return testing::kv_write{write.key(), write.value(), write.is_delete()};
+ledger::kv_write from_proto(const ledger::KVWrite& write) {
+  return ledger::kv_write{write.key(), write.value(), write.is_delete()};
 }
 
-void to_proto(const testing::kv_metadata_write& write, ledger::KVMetadataWrite& out) {
+void to_proto(const ledger::kv_metadata_write& write, ledger::KVMetadataWrite& out) {
   out.set_key(write.key);
   out.set_validation_parameter(write.validation_parameter);
 }
 
-testing::kv_metadata_write from_proto(const ledger::KVMetadataWrite& write) {
-  return testing::kv_metadata_write{write.key(), write.validation_parameter()};
+ledger::kv_metadata_write from_proto(const ledger::KVMetadataWrite& write) {
+  return ledger::kv_metadata_write{write.key(), write.validation_parameter()};
 }
 
-void to_proto(const testing::ns_rwset& ns, ledger::NsRWSet& out) {
+void to_proto(const ledger::ns_rwset& ns, ledger::NsRWSet& out) {
   out.set_namespace_(ns.ns);
   for (const auto& read : ns.reads) to_proto(read, *out.add_reads());
   for (const auto& range : ns.range_queries) {
@@ -115,12 +115,12 @@ void to_proto(const testing::ns_rwset& ns, ledger::NsRWSet& out) {
   }
 }
 
-testing::ns_rwset from_proto(const ledger::NsRWSet& ns) {
-  testing::ns_rwset out;
+ledger::ns_rwset from_proto(const ledger::NsRWSet& ns) {
+  ledger::ns_rwset out;
   out.ns = ns.namespace_();
   for (const auto& read : ns.reads()) out.reads.push_back(from_proto(read));
   for (const auto& info : ns.range_queries_info()) {
-    testing::range_query_info range;
+    ledger::range_query_info range;
     range.start_key = info.start_key();
     range.end_key = info.end_key();
     range.itr_exhausted = info.itr_exhausted();
@@ -130,7 +130,7 @@ testing::ns_rwset from_proto(const ledger::NsRWSet& ns) {
   for (const auto& write : ns.writes()) out.writes.push_back(from_proto(write));
   for (const auto& write : ns.metadata_writes()) out.metadata_writes.push_back(from_proto(write));
   for (const auto& set : ns.collections()) {
-    testing::collection_rwset collection;
+    ledger::collection_rwset collection;
     collection.collection = set.collection();
     for (const auto& read : set.reads()) collection.reads.push_back(from_proto(read));
     for (const auto& write : set.writes()) collection.writes.push_back(from_proto(write));
@@ -145,17 +145,17 @@ testing::ns_rwset from_proto(const ledger::NsRWSet& ns) {
 
 }  // namespace
 
-std::string block_store::encode_block(const testing::block& block) {
+std::string block_store::encode_block(const ledger::block& block) {
   ledger::Block out;
   out.set_number(block.number);
-  for (const testing::transaction_record& tx : block.transactions) {
+  for (const ledger::transaction_record& tx : block.transactions) {
     ledger::Transaction& stored = *out.add_transactions();
     stored.set_tx_id(tx.tx_id);
     stored.set_chaincode(tx.chaincode);
     stored.mutable_timestamp()->set_seconds(tx.timestamp.seconds);
     stored.mutable_timestamp()->set_nanos(tx.timestamp.nanos);
     stored.set_validation_code(static_cast<int32_t>(tx.code));
-    for (const testing::ns_rwset& ns : tx.rwset->namespaces) to_proto(ns, *stored.add_rwset());
+    for (const ledger::ns_rwset& ns : tx.rwset->namespaces) to_proto(ns, *stored.add_rwset());
     if (tx.event) {
       stored.mutable_event()->set_event_name(tx.event->name);
       stored.mutable_event()->set_payload(tx.event->payload);
@@ -164,22 +164,22 @@ std::string block_store::encode_block(const testing::block& block) {
   return out.SerializeAsString();
 }
 
-testing::block block_store::decode_block(const std::string& bytes) {
+ledger::block block_store::decode_block(const std::string& bytes) {
   ledger::Block stored;
   if (!stored.ParseFromString(bytes)) throw store_error("a stored block cannot be decoded");
-  testing::block out;
+  ledger::block out;
   out.number = stored.number();
   for (const ledger::Transaction& tx : stored.transactions()) {
-    testing::transaction_record record;
+    ledger::transaction_record record;
     record.tx_id = tx.tx_id();
     record.chaincode = tx.chaincode();
     record.timestamp = scc::timestamp{tx.timestamp().seconds(), tx.timestamp().nanos()};
-    record.code = static_cast<testing::validation_code>(tx.validation_code());
-    auto rwset = std::make_shared<testing::tx_rwset>();
+    record.code = static_cast<ledger::validation_code>(tx.validation_code());
+    auto rwset = std::make_shared<ledger::tx_rwset>();
     for (const ledger::NsRWSet& ns : tx.rwset()) rwset->namespaces.push_back(from_proto(ns));
     record.rwset = std::move(rwset);
     if (tx.has_event()) {
-      record.event = testing::chaincode_event{tx.event().event_name(), tx.event().payload()};
+      record.event = ledger::chaincode_event{tx.event().event_name(), tx.event().payload()};
     }
     out.transactions.push_back(std::move(record));
   }
@@ -232,7 +232,7 @@ void block_store::add_channel(const std::string& name) {
 }
 
 uint64_t block_store::load_blocks(const std::string& channel,
-                                  const std::function<void(testing::block)>& apply) const {
+                                  const std::function<void(ledger::block)>& apply) const {
   const std::string prefix = channel_key('b', channel);
   uint64_t expected = 1;
   std::unique_ptr<leveldb::Iterator> row(db_->NewIterator(leveldb::ReadOptions()));
@@ -242,7 +242,7 @@ uint64_t block_store::load_blocks(const std::string& channel,
       throw store_error(fmt::format("channel {}: block {} is missing from the ledger in '{}'",
                                     channel, expected, folder_.string()));
     }
-    testing::block block = decode_block(row->value().ToString());
+    ledger::block block = decode_block(row->value().ToString());
     if (block.number != number) {
       throw store_error(fmt::format("channel {}: the record of block {} holds block {}", channel,
                                     number, block.number));
@@ -259,16 +259,16 @@ uint64_t block_store::load_blocks(const std::string& channel,
   return expected;
 }
 
-void block_store::append_block(const std::string& channel, const testing::block& block) {
+void block_store::append_block(const std::string& channel, const ledger::block& block) {
   leveldb::WriteBatch batch;
   std::string key = channel_key('b', channel);
   append_be64(key, block.number);
   batch.Put(key, encode_block(block));
   for (uint64_t tx_number = 0; tx_number < block.transactions.size(); ++tx_number) {
-    const testing::transaction_record& tx = block.transactions[tx_number];
-    if (tx.code != testing::validation_code::valid) continue;
-    for (const testing::ns_rwset& ns : tx.rwset->namespaces) {
-      for (const testing::kv_write& write : ns.writes) {
+    const ledger::transaction_record& tx = block.transactions[tx_number];
+    if (tx.code != ledger::validation_code::valid) continue;
+    for (const ledger::ns_rwset& ns : tx.rwset->namespaces) {
+      for (const ledger::kv_write& write : ns.writes) {
         const std::string at = state_key(channel, ns.ns, write.key);
         if (write.is_delete) {
           batch.Delete(at);

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include <scc/testing/block.hpp>
+#include <scc/ledger/block.hpp>
 
 namespace leveldb {
 class DB;
@@ -50,18 +50,18 @@ class block_store {
   // implicit) and returns the channel's height. Throws store_error if blocks are missing or
   // cannot be decoded.
   uint64_t load_blocks(const std::string& channel,
-                       const std::function<void(testing::block)>& apply) const;
+                       const std::function<void(ledger::block)>& apply) const;
 
   // Writes a validated block durably (one synced batch). Throws store_error.
-  void append_block(const std::string& channel, const testing::block& block);
+  void append_block(const std::string& channel, const ledger::block& block);
 
   // ---- Reads of what append_block wrote, for tests and tools ----
   std::optional<std::string> state(const std::string& channel, const std::string& ns,
                                    const std::string& key) const;
   uint64_t stored_height(const std::string& channel) const;
 
-  static std::string encode_block(const testing::block& block);
-  static testing::block decode_block(const std::string& bytes);
+  static std::string encode_block(const ledger::block& block);
+  static ledger::block decode_block(const std::string& bytes);
 
  private:
   std::filesystem::path folder_;

@@ -2,7 +2,7 @@
 // up on a run whose chaincode does not return within chaincode.executetimeout.
 //
 // Plugins run in the peer's process, so a plugin that loops cannot be stopped. When a run passes
-// its deadline the watchdog abandons it (testing::execution: its stub calls fail, its channels
+// its deadline the watchdog abandons it (ledger::execution: its stub calls fail, its channels
 // are released so blocks commit again), tells the job's owner (which answers the client), and
 // starts a thread in place of the stuck one. The stuck thread leaves once the plugin returns.
 #ifndef SCC_PEER_CHAINCODE_RUNNER_HPP
@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include <scc/testing/execution.hpp>
+#include <scc/ledger/execution.hpp>
 
 namespace scc::peer {
 
@@ -33,7 +33,7 @@ class chaincode_runner {
   // What a job's code sees of its run.
   class run_context {
    public:
-    testing::execution& execution() noexcept { return execution_; }
+    ledger::execution& execution() noexcept { return execution_; }
     // Call before acting on the run's result. False once the watchdog has given up on the run
     // (and answered for it): the result must then be dropped.
     bool claim() noexcept;
@@ -43,7 +43,7 @@ class chaincode_runner {
     // The watchdog's side of claim(): false if the run claimed its result first.
     bool time_out() noexcept;
 
-    testing::execution execution_;
+    ledger::execution execution_;
     std::mutex mutex_;
     bool claimed_ = false;
     bool timed_out_ = false;

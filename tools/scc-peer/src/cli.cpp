@@ -12,8 +12,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include <scc/testing/identity.hpp>
-#include <scc/testing/validation_code.hpp>
+#include <scc/ledger/identity.hpp>
+#include <scc/ledger/validation_code.hpp>
 
 namespace scc::peer {
 
@@ -261,18 +261,18 @@ int run_invoke_or_query(bool invoke, const proposal_options& proposal,
         (*sent.mutable_transient())[key] = value;
       }
     }
-    testing::identity creator;
+    ledger::identity creator;
     if (std::optional<std::string> msp = env("CORE_PEER_LOCALMSPID")) creator.msp_id = *msp;
     if (std::optional<std::string> certificate = read_certificate(proposal, env)) {
       creator.certificate = *certificate;
     }
-    sent.set_creator(testing::serialize_identity(creator));
+    sent.set_creator(ledger::serialize_identity(creator));
   } catch (const usage_error& failure) {
     err << "Error: " << failure.what() << "\n";
     return 1;
   }
   sent.set_nonce(random_nonce());
-  sent.set_tx_id(testing::compute_tx_id(sent.nonce(), sent.creator()));
+  sent.set_tx_id(ledger::compute_tx_id(sent.nonce(), sent.creator()));
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now);
   sent.mutable_timestamp()->set_seconds(seconds.count());
@@ -298,7 +298,7 @@ int run_invoke_or_query(bool invoke, const proposal_options& proposal,
     if (!options.json) out << response.payload() << "\n";
     return 0;
   }
-  if (result.validation_code() != static_cast<int32_t>(testing::validation_code::valid)) {
+  if (result.validation_code() != static_cast<int32_t>(ledger::validation_code::valid)) {
     err << "Error: transaction " << result.tx_id() << " was committed in block "
         << result.block_number() << " as invalid: " << result.validation_code_name() << "\n";
     return 1;

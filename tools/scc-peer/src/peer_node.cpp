@@ -11,8 +11,8 @@
 #include "log.hpp"
 #include <fmt/core.h>
 
-#include <scc/loader.hpp>
-#include <scc/testing/identity.hpp>
+#include <scc/host/loader.hpp>
+#include <scc/ledger/identity.hpp>
 #include <scc/version.hpp>
 
 namespace scc::peer {
@@ -32,15 +32,15 @@ void fill_response(const scc::response& from, Response& to) {
   to.set_payload(from.payload);
 }
 
-void set_code(InvocationResult& result, testing::validation_code code) {
+void set_code(InvocationResult& result, ledger::validation_code code) {
   result.set_validation_code(static_cast<int32_t>(code));
-  result.set_validation_code_name(std::string(testing::name(code)));
+  result.set_validation_code_name(std::string(ledger::name(code)));
 }
 
 // Fabric's proposal binding: SHA-256(nonce || creator || epoch as 8 little-endian bytes).
 std::string compute_binding(const std::string& nonce, const std::string& creator) {
   const std::string epoch(8, '\0');
-  return testing::detail::sha256().update(nonce).update(creator).update(epoch).digest();
+  return ledger::detail::sha256().update(nonce).update(creator).update(epoch).digest();
 }
 
 scc::timestamp now_timestamp() {
@@ -88,13 +88,13 @@ void peer_node::load_plugins() {
           entry.name, entry.describe(), entry.name);
       continue;
     }
-    std::shared_ptr<plugin_instance> instance;
+    std::shared_ptr<host::plugin_instance> instance;
     try {
-      instance = plugin_library::open(entry.resolved_path)->instantiate();
-    } catch (const load_error& failure) {
+      instance = host::plugin_library::open(entry.resolved_path)->instantiate();
+    } catch (const host::load_error& failure) {
       throw startup_error(fmt::format("cannot load {}: {}", entry.describe(), failure.what()));
     }
-    const plugin_info& info = instance->info();
+    const host::plugin_info& info = instance->info();
     if (info.name != entry.name) {
       throw startup_error(fmt::format(
           "cannot load {}: the library declares the plugin '{}', not '{}'. Name the entry (and "
@@ -102,7 +102,7 @@ void peer_node::load_plugins() {
           entry.describe(), info.name, entry.name, info.name));
     }
     endorser_.install(instance,
-                      testing::chaincode_options{entry.invokable_external, entry.invokable_cc2cc});
+                      ledger::chaincode_options{entry.invokable_external, entry.invokable_cc2cc});
     log::info(
         "loaded system chaincode {} version {} (ABI {}.{}, SDK {}, {}) from {}; "
         "invokableExternal={} invokableCC2CC={}",
@@ -155,7 +155,7 @@ peer_node::channel_state& peer_node::open_channel(const std::string& name, bool 
   state->ledger = &ledger_.open_channel(name);
   if (restoring) {
     const uint64_t height = store_->load_blocks(
-        name, [&](testing::block block) { state->ledger->restore(std::move(block)); });
+        name, [&](ledger::block block) { state->ledger->restore(std::move(block)); });
     log::info("restored channel {} at height {}", name, height);
   } else {
     store_->add_channel(name);
@@ -163,7 +163,7 @@ peer_node::channel_state& peer_node::open_channel(const std::string& name, bool 
   }
   block_store* store = store_.get();
   state->ledger->set_block_sink(
-      [store, name](const testing::block& block) { store->append_block(name, block); });
+      [store, name](const ledger::block& block) { store->append_block(name, block); });
   state->cutter = std::make_unique<block_cutter>(*state->ledger, config_.max_message_count,
                                                  config_.batch_timeout);
   channel_state& out = *state;
@@ -204,17 +204,17 @@ void peer_node::run_inits(const std::string& channel) {
     const std::string nonce =
         fmt::format("scc-peer-init-{}-{}-{}", plugin.info.name, channel,
                     std::chrono::system_clock::now().time_since_epoch().count() + deploys++);
-    context.tx_id = testing::compute_tx_id(nonce, "");
+    context.tx_id = ledger::compute_tx_id(nonce, "");
     context.timestamp = now_timestamp();
     const std::string description =
         fmt::format("init of system chaincode {} on channel {}", plugin.info.name, channel);
     // On a thread of its own, so that an init that never returns holds up this channel's
     // start for chaincode.executetimeout only.
-    const auto run = std::make_shared<testing::execution>();
+    const auto run = std::make_shared<ledger::execution>();
     // 0 running, 1 returned, 2 given up on: whichever side changes it first decides.
     const auto state = std::make_shared<std::atomic<int>>(0);
-    const auto result = std::make_shared<std::promise<testing::endorsement>>();
-    std::future<testing::endorsement> done = result->get_future();
+    const auto result = std::make_shared<std::promise<ledger::endorsement>>();
+    std::future<ledger::endorsement> done = result->get_future();
     std::thread init([this, run, state, result, description, name = plugin.info.name,
                       context = std::move(context)]() mutable {
       prepare_thread_for_fatal_signals();
@@ -246,7 +246,7 @@ void peer_node::run_inits(const std::string& channel) {
     }
     init.join();
     try {
-      const testing::endorsement outcome = done.get();
+      const ledger::endorsement outcome = done.get();
       if (outcome.response.ok()) {
         log::info("init of {} on channel {}: status {}", plugin.info.name, channel,
                   outcome.response.status);
@@ -343,7 +343,7 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
     return reply(error_reply(request_id, "the proposal names no chaincode"));
   }
   // Fabric's endorser accepts only the transaction id derived from nonce and creator.
-  const std::string expected_tx_id = testing::compute_tx_id(proposal.nonce(), proposal.creator());
+  const std::string expected_tx_id = ledger::compute_tx_id(proposal.nonce(), proposal.creator());
   if (!proposal.tx_id().empty() && proposal.tx_id() != expected_tx_id) {
     return reply(error_reply(
         request_id, fmt::format("incorrectly formed txid: '{}' is not hex(SHA-256(nonce || "
@@ -406,7 +406,7 @@ void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
 
   // is_init is ignored: a system chaincode's init runs only when the peer deploys it on a
   // channel, never through a proposal.
-  testing::endorsement endorsed =
+  ledger::endorsement endorsed =
       endorser_.simulate(std::move(context), proposal.chaincode(),
                          /*is_init=*/false, /*external=*/true, &run.execution());
   // The watchdog answered already: this result goes nowhere, and nothing reaches a block.
@@ -417,7 +417,7 @@ void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
   InvocationResult& result = *out.mutable_invocation();
   result.set_tx_id(tx_id);
   fill_response(endorsed.response, *result.mutable_response());
-  set_code(result, testing::validation_code::not_validated);
+  set_code(result, ledger::validation_code::not_validated);
   // Fabric's client never submits what it could not receive; scc-peer orders on the client's
   // behalf, so it refuses to order a transaction whose answer it could not send.
   const std::size_t event_size = endorsed.event ? endorsed.event->name.size() +
@@ -440,7 +440,7 @@ void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
   // A query, or a proposal no peer would endorse: nothing reaches a block.
   if (!invoke || !endorsed.response.ok()) return reply(std::move(out));
 
-  std::optional<testing::chaincode_event> event = endorsed.event;
+  std::optional<ledger::chaincode_event> event = endorsed.event;
   const std::string chaincode = endorsed.chaincode;
   channel.cutter->submit(std::move(endorsed),
                          [out = std::move(out), event = std::move(event), chaincode,
@@ -453,7 +453,7 @@ void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
                            set_code(committed, done.code);
                            committed.set_block_number(done.block_number);
                            committed.set_in_block(true);
-                           if (done.code == testing::validation_code::valid && event) {
+                           if (done.code == ledger::validation_code::valid && event) {
                              ChaincodeEvent& sent = *committed.mutable_event();
                              sent.set_chaincode_id(chaincode);
                              sent.set_tx_id(committed.tx_id());
@@ -473,7 +473,7 @@ void peer_node::answer_timeout(uint64_t request_id, const std::string& chaincode
   const std::string timeout = describe_duration(config_.execute_timeout);
   std::string refused;
   for (const std::string& name : chaincodes) {
-    const testing::endorser::installed_chaincode* installed = endorser_.find(name);
+    const ledger::endorser::installed_chaincode* installed = endorser_.find(name);
     if (installed == nullptr || installed->plugin->info().thread_safe()) continue;
     if (refused.find(" " + name + ",") != std::string::npos) continue;
     refused += " " + name + ",";
@@ -497,7 +497,7 @@ void peer_node::answer_timeout(uint64_t request_id, const std::string& chaincode
       "timeout expired while executing transaction: chaincode {} did not return within {} "
       "(chaincode.executetimeout); the peer gave up on the transaction and committed nothing",
       chain, timeout));
-  set_code(result, testing::validation_code::not_validated);
+  set_code(result, ledger::validation_code::not_validated);
   reply(std::move(out));
 }
 

@@ -21,8 +21,8 @@
 #include "config.hpp"
 #include "scc_peer.pb.h"
 
-#include <scc/testing/endorser.hpp>
-#include <scc/testing/ledger.hpp>
+#include <scc/ledger/endorser.hpp>
+#include <scc/ledger/ledger.hpp>
 
 namespace scc::peer {
 
@@ -71,10 +71,10 @@ class peer_node {
  private:
   struct loaded_plugin {
     plugin_entry entry;
-    plugin_info info;
+    host::plugin_info info;
   };
   struct channel_state {
-    testing::channel* ledger = nullptr;
+    ledger::channel* ledger = nullptr;
     std::unique_ptr<block_cutter> cutter;
     std::promise<void> inits_done;
     std::shared_future<void> ready;  // the plugins' inits have run on the channel
@@ -98,8 +98,8 @@ class peer_node {
   std::string listen_address_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::unique_ptr<block_store> store_;
-  testing::ledger ledger_;
-  testing::endorser endorser_{ledger_};
+  ledger::peer_ledger ledger_;
+  ledger::endorser endorser_{ledger_};
   std::vector<loaded_plugin> plugins_;
   std::mutex channels_mutex_;
   std::map<std::string, std::unique_ptr<channel_state>> channels_;

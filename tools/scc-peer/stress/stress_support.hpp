@@ -188,12 +188,12 @@ inline audit_result audit_ledger(const fs::path& ledgers_data, const fs::path& s
     audit.balances.assign(static_cast<std::size_t>(accounts), std::nullopt);
     std::map<std::string, int> valid_count;
     std::set<std::string> seen;
-    const auto apply = [&](testing::block block) {
+    const auto apply = [&](ledger::block block) {
       for (std::size_t index = 0; index < block.transactions.size(); ++index) {
-        const testing::transaction_record& tx = block.transactions[index];
+        const ledger::transaction_record& tx = block.transactions[index];
         const std::string at = "channel " + channel + " block " + std::to_string(block.number) +
                                " tx " + std::to_string(index) + " (" + tx.tx_id + ")";
-        const std::string code(testing::name(tx.code));
+        const std::string code(ledger::name(tx.code));
         ++audit.records;
         out.stored_ids.insert(tx.tx_id);
         const bool repeated = !seen.insert(tx.tx_id).second;
@@ -218,16 +218,16 @@ inline audit_result audit_ledger(const fs::path& ledgers_data, const fs::path& s
         }
         if (tx.chaincode != "token") problem(at + ": chaincode '" + tx.chaincode + "'");
         const sent_invoke& what = sent->second;
-        if (tx.code == testing::validation_code::duplicate_txid) {
+        if (tx.code == ledger::validation_code::duplicate_txid) {
           ++audit.duplicates;
           if (!repeated) problem(at + ": DUPLICATE_TXID, but its id is in no earlier record");
           continue;
         }
-        if (tx.code == testing::validation_code::mvcc_read_conflict) {
+        if (tx.code == ledger::validation_code::mvcc_read_conflict) {
           ++audit.conflicts;
           continue;
         }
-        if (tx.code != testing::validation_code::valid) {
+        if (tx.code != ledger::validation_code::valid) {
           problem(at + ": unexpected validation code " + code);
           continue;
         }
@@ -249,8 +249,8 @@ inline audit_result audit_ledger(const fs::path& ledgers_data, const fs::path& s
           expected["acct:" + account(what.to)] = std::to_string(*to);
         }
         std::map<std::string, std::string> written;
-        for (const testing::ns_rwset& ns : tx.rwset->namespaces) {
-          for (const testing::kv_write& write : ns.writes) {
+        for (const ledger::ns_rwset& ns : tx.rwset->namespaces) {
+          for (const ledger::kv_write& write : ns.writes) {
             written[ns.ns + "/" + write.key] = write.is_delete ? "<deleted>" : write.value;
           }
         }

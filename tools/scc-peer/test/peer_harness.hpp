@@ -29,7 +29,7 @@
 #include "client.hpp"
 #include "scc_peer.pb.h"
 
-#include <scc/testing/identity.hpp>
+#include <scc/ledger/identity.hpp>
 
 extern char** environ;
 
@@ -299,7 +299,7 @@ class proposer {
  public:
   explicit proposer(std::string channel, std::string msp_id = "SampleOrg")
       : channel_(std::move(channel)),
-        creator_(testing::serialize_identity({std::move(msp_id), ""})) {}
+        creator_(ledger::serialize_identity({std::move(msp_id), ""})) {}
 
   Request make(bool invoke, const std::string& chaincode, const std::vector<std::string>& args) {
     Request request;
@@ -311,7 +311,7 @@ class proposer {
     std::string nonce(24, '\0');
     for (char& byte : nonce) byte = static_cast<char>(random_() & 0xFF);
     proposal.set_nonce(nonce);
-    proposal.set_tx_id(testing::compute_tx_id(nonce, creator_));
+    proposal.set_tx_id(ledger::compute_tx_id(nonce, creator_));
     return request;
   }
 

@@ -271,7 +271,7 @@ TEST_CASE("channel names follow Fabric's rule") {
 }
 
 TEST_CASE("block store: a block round-trips and its state is written with it") {
-  using namespace scc::testing;
+  using namespace scc::ledger;
   test::temp_folder folder("store");
   block stored;
   stored.number = 1;

@@ -1,15 +1,15 @@
-// scc/testing/detail/flat_index.hpp - an open-addressing hash index that never erases: the
+// scc/ledger/detail/flat_index.hpp - an open-addressing hash index that never erases: the
 // ledger's key, transaction-id and read-set indexes. One flat array, no allocation per entry,
 // short probes (load at most 1/2): cheaper than std::unordered_map's node per entry.
-#ifndef SCC_TESTING_DETAIL_FLAT_INDEX_HPP
-#define SCC_TESTING_DETAIL_FLAT_INDEX_HPP
+#ifndef SCC_LEDGER_DETAIL_FLAT_INDEX_HPP
+#define SCC_LEDGER_DETAIL_FLAT_INDEX_HPP
 
 #include <cstddef>
 #include <functional>
 #include <string_view>
 #include <vector>
 
-namespace scc::testing::detail {
+namespace scc::ledger::detail {
 
 inline std::size_t hash_of(std::string_view key) noexcept {
   return std::hash<std::string_view>{}(key);
@@ -74,6 +74,6 @@ class flat_index {
   std::size_t size_ = 0;
 };
 
-}  // namespace scc::testing::detail
+}  // namespace scc::ledger::detail
 
-#endif  // SCC_TESTING_DETAIL_FLAT_INDEX_HPP
+#endif  // SCC_LEDGER_DETAIL_FLAT_INDEX_HPP

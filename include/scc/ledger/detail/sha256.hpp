@@ -1,7 +1,7 @@
-// scc/testing/detail/sha256.hpp - SHA-256 (FIPS 180-4), for transaction ids and private data
+// scc/ledger/detail/sha256.hpp - SHA-256 (FIPS 180-4), for transaction ids and private data
 // hashes, so the stub ledger needs no crypto library.
-#ifndef SCC_TESTING_DETAIL_SHA256_HPP
-#define SCC_TESTING_DETAIL_SHA256_HPP
+#ifndef SCC_LEDGER_DETAIL_SHA256_HPP
+#define SCC_LEDGER_DETAIL_SHA256_HPP
 
 #include <array>
 #include <cstdint>
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace scc::testing::detail {
+namespace scc::ledger::detail {
 
 class sha256 {
  public:
@@ -112,6 +112,6 @@ inline std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-}  // namespace scc::testing::detail
+}  // namespace scc::ledger::detail
 
-#endif  // SCC_TESTING_DETAIL_SHA256_HPP
+#endif  // SCC_LEDGER_DETAIL_SHA256_HPP

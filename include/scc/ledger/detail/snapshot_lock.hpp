@@ -1,4 +1,4 @@
-// scc/testing/detail/snapshot_lock.hpp - a channel's readers-writer lock: simulations share it,
+// scc/ledger/detail/snapshot_lock.hpp - a channel's readers-writer lock: simulations share it,
 // commits take it alone.
 //
 // std::shared_mutex would do, except that a shared hold must be released by the thread that took
@@ -9,15 +9,15 @@
 // Readers are preferred, as in glibc's default rwlock that std::shared_mutex wraps: a thread that
 // already holds the lock shared can take it shared again while a commit waits (a -> b@other ->
 // c@this does), at the price that a steady stream of simulations can delay a commit.
-#ifndef SCC_TESTING_DETAIL_SNAPSHOT_LOCK_HPP
-#define SCC_TESTING_DETAIL_SNAPSHOT_LOCK_HPP
+#ifndef SCC_LEDGER_DETAIL_SNAPSHOT_LOCK_HPP
+#define SCC_LEDGER_DETAIL_SNAPSHOT_LOCK_HPP
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 
-namespace scc::testing::detail {
+namespace scc::ledger::detail {
 
 class snapshot_lock {
  public:
@@ -83,6 +83,6 @@ class snapshot_hold {
   std::atomic<bool> held_{true};
 };
 
-}  // namespace scc::testing::detail
+}  // namespace scc::ledger::detail
 
-#endif  // SCC_TESTING_DETAIL_SNAPSHOT_LOCK_HPP
+#endif  // SCC_LEDGER_DETAIL_SNAPSHOT_LOCK_HPP
