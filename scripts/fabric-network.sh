@@ -675,8 +675,11 @@ start_chaincode_server() {
     return 0
   fi
   stop_process "$process"
-  {
-    # The variables Fabric's samples and fabric-chaincode-node read, for any server command.
+  (
+    echo "# The chaincode server's environment, written by fabric-network.sh deploy."
+    # scc-ccaas gets everything as flags; another server command gets the variables Fabric's
+    # samples and fabric-chaincode-node read.
+    [[ -n "$server_command" ]] || exit 0
     echo "CHAINCODE_ID=$package_id"
     echo "CHAINCODE_SERVER_ADDRESS=$address"
     echo "CORE_CHAINCODE_ID=$package_id"
@@ -686,7 +689,7 @@ start_chaincode_server() {
       echo "CHAINCODE_TLS_CERT=$dir/tls/server.crt"
       echo "CHAINCODE_CLIENT_CA_CERT=$NET/chaincode-tls/ca.crt"
     fi
-  } >"$envfile"
+  ) >"$envfile"
   local log="$NET/logs/$process.log" offset=0
   [[ -f "$log" ]] && offset="$(stat -c %s "$log")"
   start_process "$process" "$envfile" "${command[@]}"
@@ -797,7 +800,7 @@ cmd_deploy() {
       package_flags+=(--tls-required --client-auth-required --root-cert "$NET/chaincode-tls/ca.crt"
         --client-key "$NET/chaincode-tls/peer-client.key" --client-cert "$NET/chaincode-tls/peer-client.crt")
     fi
-    "$(scc_ccaas_binary)" package "${package_flags[@]}" -o "$package" ||
+    "$(scc_ccaas_binary)" package "${package_flags[@]}" -o "$package" >>"$NET/logs/cli.log" ||
       die "scc-ccaas package failed for $name"
   fi
   local package_id

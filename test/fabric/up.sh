@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Fixture: brings the real Fabric 2.5 test network up (building the binaries first if they are
+# not cached) and checks that both peers joined the channel.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+require_fabric
+
+started=$SECONDS
+require network build >/dev/null
+echo "binaries ready after $((SECONDS - started)) s"
+started_up="$(date +%s%N)"
+require network up
+elapsed_ms=$((($(date +%s%N) - started_up) / 1000000))
+echo "up took $elapsed_ms ms"
+if [[ $elapsed_ms -lt 15000 ]]; then pass "up with cached binaries took under 15 s ($elapsed_ms ms)"; else fail_check "up took $elapsed_ms ms, more than 15 s"; fi
+
+for org in 1 2; do
+  channels="$(set -a; . "$FABRIC_NET_DIR/env/org$org-admin.env"; "$(sed -n 's/^FABRIC_BIN=//p' "$FABRIC_NET_DIR/ports.env")/peer" channel list 2>/dev/null)"
+  expect_match "peer0.org$org joined mychannel" $'\nmychannel$' "$channels"
+done
+status_text="$(network status)"
+for process in orderer peer1 peer2; do
+  expect_match "$process runs" "$process: running" "$status_text"
+done
+# Everything listens on loopback only.
+listening="$(ss -ltnp 2>/dev/null | grep -E '"(peer|orderer)"' || true)"
+expect_no_match "no Fabric process listens beyond 127.0.0.1" '(0\.0\.0\.0|\*|\[::\]):[0-9]+ +[^ ]+ +users:\(\("(peer|orderer)"' "$(awk '{print $4, $5, $6}' <<<"$listening")"
+finish
