@@ -533,20 +533,13 @@ cmd_up() {
 
 cmd_down() {
   [[ -d "$NET/pids" ]] || { note "nothing recorded as running in $NET"; return 0; }
-  local file names=() servers=() peers=()
+  local file names=()
   for file in "$NET"/pids/*.pid; do
     [[ -f "$file" ]] || continue
     names+=("$(basename "$file" .pid)")
   done
-  for file in "${names[@]}"; do
-    case "$file" in
-      cc-*) servers+=("$file") ;;
-      peer*) peers+=("$file") ;;
-    esac
-  done
-  # Chaincode servers first, then the peers that dial them, the orderer last.
-  [[ ${#servers[@]} -eq 0 ]] || stop_processes "${servers[@]}"
-  [[ ${#peers[@]} -eq 0 ]] || stop_processes "${peers[@]}"
+  # All at once: each takes up to 2 s to shut down gracefully, and nothing here needs another
+  # to stay up while it stops.
   [[ ${#names[@]} -eq 0 ]] || stop_processes "${names[@]}"
   rm -rf "$NET/pids"
 }
