@@ -366,7 +366,7 @@ class go_transaction : public scc::host::transaction {
 };
 
 // Log lines with no transaction (a plugin's destroy) go to the bridge's own logger.
-void log_without_call(scc::log_level level, std::string_view message) {
+void log_without_call(scc::log_level level, std::string_view, std::string_view message) {
   sccbridge_go_log(0, static_cast<int32_t>(level), text_pointer(message), message.size());
 }
 

@@ -1,0 +1,206 @@
+package main
+
+// Tests and benchmark of the bridge without a network, over the 1.4 shim's MockStub, with
+// probescc as the plugin (pluginLibraryPath). bridges/fabric-1.4/test/fabric14_test.sh copies
+// this file into a bridge package and runs go test there.
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hyperledger/fabric/core/chaincode/shim"
+	pb "github.com/hyperledger/fabric/protos/peer"
+)
+
+var (
+	loadOnce sync.Once
+	loaded   *bridge
+	loadErr  error
+)
+
+func probe(t testing.TB) *bridge {
+	loadOnce.Do(func() { loaded, loadErr = load(pluginLibraryPath) })
+	if loadErr != nil {
+		t.Fatalf("loading %s: %s", pluginLibraryPath, loadErr)
+	}
+	return loaded
+}
+
+func args(values ...string) [][]byte {
+	out := make([][]byte, len(values))
+	for i, value := range values {
+		out[i] = []byte(value)
+	}
+	return out
+}
+
+func expect(t *testing.T, what string, got pb.Response, status int32, message, payload string) {
+	t.Helper()
+	if got.Status != status || got.Message != message || string(got.Payload) != payload {
+		t.Errorf("%s: got status %d message %q payload %q; want %d %q %q", what, got.Status,
+			got.Message, truncate(string(got.Payload)), status, message, truncate(payload))
+	}
+}
+
+func truncate(text string) string {
+	if len(text) > 80 {
+		return text[:80] + fmt.Sprintf("...(%d bytes)", len(text))
+	}
+	return text
+}
+
+func TestStateThroughTheBridge(t *testing.T) {
+	stub := shim.NewMockStub("probescc", probe(t))
+	expect(t, "put", stub.MockInvoke("tx1", args("put", "color", "blue")), 200, "", "")
+	expect(t, "get", stub.MockInvoke("tx2", args("get", "color")), 200, "", "blue")
+	expect(t, "get absent", stub.MockInvoke("tx3", args("get", "nothing")), 404, "absent: nothing", "")
+	expect(t, "empty key", stub.MockInvoke("tx4", args("empty_key")), 200, "",
+		"refused: key must not be an empty string")
+	expect(t, "del", stub.MockInvoke("tx5", args("del", "color")), 200, "", "")
+	expect(t, "get deleted", stub.MockInvoke("tx6", args("get", "color")), 404, "absent: color", "")
+	stub.MockInvoke("tx7", args("put", "a", "1"))
+	stub.MockInvoke("tx8", args("put", "b", "2"))
+	// Not "" to "": MockStub, unlike the peer, reads an empty end key as an empty range.
+	expect(t, "range", stub.MockInvoke("tx9", args("range", "a", "z")), 200, "", "a=1\nb=2\n")
+	stub.MockInvoke("tx10", args("put_composite", "asset", "org1", "x", "10"))
+	stub.MockInvoke("tx11", args("put_composite", "asset", "org2", "y", "20"))
+	expect(t, "partial composite key", stub.MockInvoke("tx12", args("partial", "asset", "org1")), 200,
+		"", "asset/org1/x=10\n")
+	// MockStub has no history: its error reaches the plugin as a ledger error.
+	got := stub.MockInvoke("tx13", args("history", "a"))
+	if got.Status != 500 || !strings.Contains(got.Message, "not implemented") {
+		t.Errorf("history on MockStub: got %d %q, want 500 with MockStub's 'not implemented'", got.Status, got.Message)
+	}
+}
+
+func TestLargeValuesAndAnswers(t *testing.T) {
+	stub := shim.NewMockStub("probescc", probe(t))
+	for _, size := range []int{255, 256, 257, 4095, 4096, 4097, 100000} {
+		want := strings.Repeat("x", size)
+		key := fmt.Sprintf("big%d", size)
+		expect(t, fmt.Sprintf("big answer %d", size), stub.MockInvoke("tx", args("big", key, fmt.Sprint(size))),
+			200, "", want)
+		expect(t, fmt.Sprintf("big value %d read back", size), stub.MockInvoke("tx", args("get", key)),
+			200, "", want)
+	}
+}
+
+func TestStatusesPassUnchanged(t *testing.T) {
+	stub := shim.NewMockStub("probescc", probe(t))
+	for _, status := range []int32{200, 201, 299, 399, 400, 404, 500, 599, 600, -1} {
+		expect(t, fmt.Sprintf("status %d", status), stub.MockInvoke("tx", args("status", fmt.Sprint(status))),
+			status, "status on request", "payload")
+	}
+	expect(t, "a C++ exception", stub.MockInvoke("tx", args("throw")), 500, "probescc threw on purpose", "")
+}
+
+// calleeChaincode answers every call with a status, message and payload the caller must see as they are.
+type calleeChaincode struct{}
+
+func (calleeChaincode) Init(shim.ChaincodeStubInterface) pb.Response { return shim.Success(nil) }
+func (calleeChaincode) Invoke(stub shim.ChaincodeStubInterface) pb.Response {
+	return pb.Response{Status: 250, Message: "callee says " + strings.Join(stub.GetStringArgs(), ","),
+		Payload: []byte("callee payload")}
+}
+
+func TestInvokeChaincodeResponsePassesUnchanged(t *testing.T) {
+	stub := shim.NewMockStub("probescc", probe(t))
+	callee := shim.NewMockStub("callee", calleeChaincode{})
+	stub.MockPeerChaincode("callee", callee)
+	expect(t, "cc2cc", stub.MockInvoke("tx", args("call", "callee", "f", "x")), 200, "",
+		"status=250 message=callee says f,x payload=callee payload")
+}
+
+// panickingStub is a stub whose GetState panics, as a buggy peer or shim might.
+type panickingStub struct{ *shim.MockStub }
+
+func (panickingStub) GetState(string) ([]byte, error) { panic("GetState exploded") }
+func (panickingStub) GetArgs() [][]byte              { return args("get", "k") }
+
+func TestPanicInTheStubDoesNotEscape(t *testing.T) {
+	stub := panickingStub{shim.NewMockStub("probescc", probe(t))}
+	stub.MockTransactionStart("tx")
+	got := probe(t).Invoke(stub)
+	stub.MockTransactionEnd("tx")
+	if got.Status != 500 || !strings.Contains(got.Message, "the Fabric stub panicked in GetState: GetState exploded") {
+		t.Errorf("panicking stub: got %d %q, want 500 naming the panic", got.Status, got.Message)
+	}
+}
+
+func TestConcurrentCallsOnANonThreadSafePlugin(t *testing.T) {
+	var wait sync.WaitGroup
+	failures := make(chan string, 64)
+	for worker := 0; worker < 8; worker++ {
+		wait.Add(1)
+		go func(worker int) {
+			defer wait.Done()
+			stub := shim.NewMockStub("probescc", probe(t))
+			for i := 0; i < 200; i++ {
+				key, value := fmt.Sprintf("k%d", i), fmt.Sprintf("w%d-%d", worker, i)
+				// Not put: MockStub blocks on its 100th event, which nobody reads here.
+				stub.MockInvoke("tx", args("getput", key, value))
+				if got := stub.MockInvoke("tx", args("get", key)); string(got.Payload) != value {
+					failures <- fmt.Sprintf("worker %d: got %q want %q", worker, got.Payload, value)
+					return
+				}
+			}
+		}(worker)
+	}
+	wait.Wait()
+	close(failures)
+	for failure := range failures {
+		t.Error(failure)
+	}
+}
+
+// ---- Benchmark: the same work (one get, one put) as a pure Go SCC and through the bridge ----
+
+type pureGoGetPut struct{}
+
+func (pureGoGetPut) Init(shim.ChaincodeStubInterface) pb.Response { return shim.Success(nil) }
+func (pureGoGetPut) Invoke(stub shim.ChaincodeStubInterface) pb.Response {
+	_, params := stub.GetFunctionAndParameters()
+	value, err := stub.GetState(params[0])
+	if err != nil {
+		return shim.Error(err.Error())
+	}
+	if err := stub.PutState(params[0], []byte(params[1])); err != nil {
+		return shim.Error(err.Error())
+	}
+	return shim.Success(value)
+}
+
+func benchmarkGetPut(b *testing.B, chaincode shim.Chaincode) {
+	stub := shim.NewMockStub("bench", chaincode)
+	invocation := args("getput", "counter", "value")
+	stub.MockInvoke("warm", invocation)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if got := stub.MockInvoke("tx", invocation); got.Status != 200 || string(got.Payload) != "value" {
+			b.Fatalf("got %d %q", got.Status, got.Payload)
+		}
+	}
+}
+
+func BenchmarkGetPutPureGo(b *testing.B) { benchmarkGetPut(b, pureGoGetPut{}) }
+func BenchmarkGetPutBridge(b *testing.B) { benchmarkGetPut(b, probe(b)) }
+
+// TestBridgeCostPerInvoke measures both in one run and reports the ratio; fabric14_test.sh reads
+// the RATIO line.
+func TestBridgeCostPerInvoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("benchmark")
+	}
+	pure := testing.Benchmark(BenchmarkGetPutPureGo)
+	bridged := testing.Benchmark(BenchmarkGetPutBridge)
+	if pure.N == 0 || bridged.N == 0 {
+		t.Fatal("a benchmark did not run")
+	}
+	ratio := float64(bridged.NsPerOp()) / float64(pure.NsPerOp())
+	fmt.Printf("pure Go: %d ns/invoke, %d allocs; bridge: %d ns/invoke, %d allocs\n",
+		pure.NsPerOp(), pure.AllocsPerOp(), bridged.NsPerOp(), bridged.AllocsPerOp())
+	fmt.Printf("RATIO %.2f\n", ratio)
+}
