@@ -59,6 +59,84 @@ constexpr const char* placeholder_certificate =
 
 }  // namespace
 
+// One end of the chaincode stream: the client side of Connect, or the server side of Register.
+class peer_driver::stream_end {
+ public:
+  virtual ~stream_end() = default;
+  virtual bool read(ChaincodeMessage& message) = 0;
+  virtual bool write(const ChaincodeMessage& message) = 0;
+  // Ends this side; read() returns false once the chaincode has ended its side too.
+  virtual void close_writes() = 0;
+  virtual void finish() = 0;
+};
+
+class peer_driver::client_end final : public stream_end {
+ public:
+  explicit client_end(protos::Chaincode::Stub& stub) : stream_(stub.Connect(&context_)) {}
+  bool read(ChaincodeMessage& message) override { return stream_->Read(&message); }
+  bool write(const ChaincodeMessage& message) override { return stream_->Write(message); }
+  void close_writes() override { stream_->WritesDone(); }
+  void finish() override { status_ = stream_->Finish(); }
+  std::string finish_message() {
+    finish();
+    return status_.error_message();
+  }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<ChaincodeMessage, ChaincodeMessage>> stream_;
+  grpc::Status status_;
+};
+
+class peer_driver::server_end final : public stream_end {
+ public:
+  server_end(grpc::ServerContext* context,
+             grpc::ServerReaderWriter<ChaincodeMessage, ChaincodeMessage>* stream)
+      : context_(context), stream_(stream) {}
+  bool read(ChaincodeMessage& message) override { return stream_->Read(&message); }
+  bool write(const ChaincodeMessage& message) override { return stream_->Write(message); }
+  // Cancelling ends a pending read while the handler, which owns the stream, still runs.
+  void close_writes() override { context_->TryCancel(); }
+  // Once nobody reads any more, the handler may return and end the call.
+  void finish() override { closed_.set_value(); }
+  void wait_closed() { closed_.get_future().wait(); }
+
+ private:
+  grpc::ServerContext* context_;
+  grpc::ServerReaderWriter<ChaincodeMessage, ChaincodeMessage>* stream_;
+  std::promise<void> closed_;
+};
+
+// Accepts one Register stream and lends it to the driver until the driver closes it.
+class peer_driver::register_service final : public protos::ChaincodeSupport::Service {
+ public:
+  grpc::Status Register(grpc::ServerContext* context,
+                        grpc::ServerReaderWriter<ChaincodeMessage, ChaincodeMessage>* stream) override {
+    auto end = std::make_shared<server_end>(context, stream);
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (taken_) return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "one chaincode per driver");
+      taken_ = true;
+      pending_ = end;
+    }
+    arrived_.notify_all();
+    end->wait_closed();
+    return grpc::Status::OK;
+  }
+
+  std::shared_ptr<server_end> wait(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    arrived_.wait_for(lock, timeout, [this] { return pending_ != nullptr; });
+    return std::move(pending_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::shared_ptr<server_end> pending_;
+  bool taken_ = false;
+};
+
 struct peer_driver::in_flight {
   std::promise<transaction_result> done;
   transaction_result result;
@@ -141,14 +219,51 @@ void peer_driver::connect(std::chrono::milliseconds timeout) {
     throw std::runtime_error("cannot connect to the chaincode server at " + options_.address);
   }
   auto stub = protos::Chaincode::NewStub(channel_);
-  context_ = std::make_unique<grpc::ClientContext>();
-  stream_ = stub->Connect(context_.get());
-  ChaincodeMessage registration;
-  if (!stream_->Read(&registration)) {
-    const grpc::Status status = stream_->Finish();
+  auto end = std::make_unique<client_end>(*stub);
+  ChaincodeMessage first;
+  if (!end->read(first)) {
     throw std::runtime_error("the chaincode server closed the stream before REGISTER: " +
-                             status.error_message());
+                             end->finish_message());
   }
+  stream_ = std::move(end);
+  first_message_ = std::move(first);
+  handshake();
+}
+
+std::string peer_driver::listen() {
+  service_ = std::make_unique<register_service>();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options_.address, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(service_.get());
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) throw std::runtime_error("cannot listen on " + options_.address);
+  return options_.address.substr(0, options_.address.rfind(':')) + ":" + std::to_string(port);
+}
+
+void peer_driver::accept(std::chrono::milliseconds timeout) {
+  if (!service_) throw std::runtime_error("accept() needs listen() first");
+  std::shared_ptr<server_end> end = service_->wait(timeout);
+  if (!end) throw std::runtime_error("no chaincode registered within the timeout");
+  // The service's handler owns the stream; this adapter shares it until close().
+  struct borrowed final : stream_end {
+    explicit borrowed(std::shared_ptr<server_end> e) : end(std::move(e)) {}
+    bool read(ChaincodeMessage& m) override { return end->read(m); }
+    bool write(const ChaincodeMessage& m) override { return end->write(m); }
+    void close_writes() override { end->close_writes(); }
+    void finish() override { end->finish(); }
+    std::shared_ptr<server_end> end;
+  };
+  stream_ = std::make_unique<borrowed>(end);
+  ChaincodeMessage first;
+  if (!stream_->read(first)) throw std::runtime_error("the chaincode closed the stream before REGISTER");
+  first_message_ = std::move(first);
+  handshake();
+}
+
+void peer_driver::handshake() {
+  const ChaincodeMessage& registration = first_message_;
   protos::ChaincodeID id;
   if (registration.type() != ChaincodeMessage::REGISTER || !id.ParseFromString(registration.payload())) {
     throw std::runtime_error("the chaincode's first message is not REGISTER");
@@ -165,7 +280,7 @@ void peer_driver::connect(std::chrono::milliseconds timeout) {
 
 void peer_driver::write(const ChaincodeMessage& message) {
   const std::lock_guard<std::mutex> lock(write_mutex_);
-  if (stream_) stream_->Write(message);
+  if (stream_) stream_->write(message);
 }
 
 void peer_driver::send_raw(const ChaincodeMessage& message) { write(message); }
@@ -238,7 +353,7 @@ void peer_driver::set_invoke_handler(invoke_handler handler) {
 
 void peer_driver::read_loop() {
   ChaincodeMessage message;
-  while (stream_->Read(&message)) handle(message);
+  while (stream_->read(message)) handle(message);
   std::map<std::string, std::shared_ptr<in_flight>> orphans;
   {
     const std::lock_guard<std::mutex> lock(mutex_);
@@ -542,11 +657,12 @@ void peer_driver::close() {
   if (stream_) {
     {
       const std::lock_guard<std::mutex> lock(write_mutex_);
-      stream_->WritesDone();
+      stream_->close_writes();
     }
     if (reader_.joinable()) reader_.join();
-    stream_->Finish();
+    stream_->finish();
   }
+  if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   std::vector<std::thread> helpers;
   {
     const std::lock_guard<std::mutex> lock(mutex_);

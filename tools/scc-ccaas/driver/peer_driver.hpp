@@ -29,9 +29,7 @@
 
 namespace grpc {
 class Channel;
-class ClientContext;
-template <class W, class R>
-class ClientReaderWriter;
+class Server;
 }  // namespace grpc
 
 namespace scc::ccaas::driver {
@@ -83,6 +81,11 @@ class peer_driver {
 
   // Connects and completes the handshake; throws std::runtime_error on failure.
   void connect(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  // Classic mode: serves protos.ChaincodeSupport/Register on options.address (plain text) and
+  // returns HOST:PORT; accept() then waits for a chaincode to dial in and completes the handshake.
+  std::string listen();
+  void accept(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // The ChaincodeID.name the chaincode registered with.
   const std::string& registered_id() const noexcept { return registered_id_; }
 
@@ -119,6 +122,10 @@ class peer_driver {
 
  private:
   struct in_flight;
+  class stream_end;
+  class client_end;
+  class server_end;
+  class register_service;
   struct open_query {
     std::vector<std::string> rows;  // serialized queryresult.KV or KeyModification
     std::size_t next = 0;
@@ -132,13 +139,15 @@ class peer_driver {
   protos::QueryResponse next_batch(const std::string& id, open_query& query);
   void complete(protos::ChaincodeMessage& message);
   void write(const protos::ChaincodeMessage& message);
+  void handshake();
 
   driver_options options_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<grpc::ClientContext> context_;
-  std::unique_ptr<grpc::ClientReaderWriter<protos::ChaincodeMessage, protos::ChaincodeMessage>>
-      stream_;
+  std::unique_ptr<register_service> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<stream_end> stream_;
   std::string registered_id_;
+  protos::ChaincodeMessage first_message_;
   std::thread reader_;
   std::mutex write_mutex_;
 

@@ -1,0 +1,81 @@
+// Fabric's cid functions on real X.509 creators: id() in Go's x509::<subject>::<issuer> form,
+// msp_id(), attributes from Fabric CA's extension 1.2.3.4.5.6.7.8.1.
+#include <doctest/doctest.h>
+
+#include "peer_driver.hpp"
+#include "test_certificates.hpp"
+#include "x509_identity.hpp"
+
+using namespace ccaas_test;
+using scc::ccaas::parse_x509_creator;
+using scc::ccaas::x509_identity;
+
+namespace {
+
+std::string hex_of(const std::string& text) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0xF]);
+  }
+  return out;
+}
+
+x509_identity identity_of(const std::string& msp, const certificate_files& files) {
+  return parse_x509_creator(
+      scc::ccaas::driver::peer_driver::serialized_identity(msp, read_file(files.cert)));
+}
+
+}  // namespace
+
+TEST_CASE("id() is x509::<subject>::<issuer> in Go's pkix.Name order, msp_id() the MSP") {
+  temporary_folder folder;
+  test_pki org1(folder, "org1");
+  const certificate_files user =
+      org1.issue("user1", "/C=US/ST=California/L=San Francisco/OU=client/CN=User1@org1.example.com");
+  const x509_identity identity = identity_of("Org1MSP", user);
+  CHECK(identity.msp_id == "Org1MSP");
+  CHECK(identity.subject == "CN=User1@org1.example.com,OU=client,L=San Francisco,ST=California,C=US");
+  CHECK(identity.issuer == "CN=ca.org1,O=org1,C=US");
+  CHECK(identity.id() ==
+        "x509::CN=User1@org1.example.com,OU=client,L=San Francisco,ST=California,C=US::"
+        "CN=ca.org1,O=org1,C=US");
+  // What Go's cid.GetID() returns: the same text, base64-encoded.
+  CHECK(identity.id_base64().rfind("eDUwOTo6Q049VXNlcjFAb3JnMS5leGFtcGxlLmNvbSxPVT1jbGllbnQs", 0) == 0);
+  CHECK(identity.attributes.empty());
+  CHECK_FALSE(identity.attribute_value("role").has_value());
+}
+
+TEST_CASE("Go's escaping, multi-valued attributes and attributes outside pkix.Name") {
+  temporary_folder folder;
+  test_pki org(folder, "org2");
+  const certificate_files odd = org.issue(
+      "odd", "/CN= padded #1 /OU=b/OU=a/O=Acme, Inc\\+plus/emailAddress=someone@example.com");
+  const x509_identity identity = identity_of("Org2MSP", odd);
+  CHECK(identity.subject ==
+        "CN=\\ padded #1\\ ,OU=b+OU=a,O=Acme\\, Inc\\+plus,1.2.840.113549.1.9.1=someone@example.com");
+}
+
+TEST_CASE("attribute_value() reads Fabric CA's {\"attrs\":{...}} extension") {
+  temporary_folder folder;
+  test_pki org1(folder, "org1");
+  const std::string json =
+      "{\"attrs\":{\"hf.Affiliation\":\"org1.department1\",\"hf.EnrollmentID\":\"user1\","
+      "\"hf.Type\":\"client\",\"role\":\"auditor\"}}";
+  const certificate_files user = org1.issue("attrs", "/OU=client/CN=user1",
+                                            "1.2.3.4.5.6.7.8.1=DER:" + hex_of(json) + "\\n");
+  const x509_identity identity = identity_of("Org1MSP", user);
+  CHECK(identity.attribute_value("role") == std::optional<std::string>("auditor"));
+  CHECK(identity.attribute_value("hf.EnrollmentID") == std::optional<std::string>("user1"));
+  CHECK(identity.attribute_value("hf.Type") == std::optional<std::string>("client"));
+  CHECK_FALSE(identity.attribute_value("missing").has_value());
+  CHECK(identity.attributes.size() == 4);
+}
+
+TEST_CASE("a creator that is not an X.509 identity is a clear error") {
+  CHECK_THROWS_WITH_AS(parse_x509_creator("\xff\xff"), "the creator is not a serialized msp.SerializedIdentity",
+                       scc::ccaas::identity_error);
+  const std::string not_pem = scc::ccaas::driver::peer_driver::serialized_identity("Org1MSP", "idemix bytes");
+  CHECK_THROWS_AS(parse_x509_creator(not_pem), scc::ccaas::identity_error);
+}
