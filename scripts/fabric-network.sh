@@ -235,12 +235,21 @@ process_start_time() {
   awk '{ print $20 }' <<<"$stat"
 }
 
+# Whether process PID runs: a killed process whose new parent has not reaped it yet is a
+# zombie that kill -0 still finds.
+alive() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ "${stat:0:1}" != Z && "${stat:0:1}" != X ]]
+}
+
 # The pid recorded for NAME if that very process still runs.
 running_pid() {
   local file="$NET/pids/$1.pid" pid
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || return 1
   [[ "$(process_start_time "$pid")" == "$(cat "$NET/pids/$1.started" 2>/dev/null)" ]] || return 1
   echo "$pid"
 }
@@ -255,18 +264,18 @@ stop_processes() {
       names+=("$name")
     fi
   done
-  local waited=0 i alive
+  local waited=0 i any_alive=0
   while [[ $waited -lt 100 ]]; do
-    alive=0
+    any_alive=0
     for pid in "${pids[@]}"; do
-      kill -0 "$pid" 2>/dev/null && alive=1
+      alive "$pid" && any_alive=1
     done
-    [[ $alive -eq 1 ]] || break
+    [[ $any_alive -eq 1 ]] || break
     sleep 0.05
     waited=$((waited + 1))
   done
   for i in "${!pids[@]}"; do
-    if kill -0 "${pids[$i]}" 2>/dev/null; then
+    if alive "${pids[$i]}"; then
       note "${names[$i]} (pid ${pids[$i]}) did not stop on SIGTERM within 5 s; sending SIGKILL"
       kill -KILL "${pids[$i]}" 2>/dev/null || true
     fi

@@ -10,7 +10,7 @@ for file in "$FABRIC_NET_DIR"/pids/*.pid; do
 done
 network down
 for pid in "${pids[@]}"; do
-  if kill -0 "$pid" 2>/dev/null; then fail_check "pid $pid still runs after down"; else pass "pid $pid stopped"; fi
+  if is_running "$pid"; then fail_check "pid $pid still runs after down"; else pass "pid $pid stopped"; fi
 done
 expect_eq "down leaves no pid files" "" "$(ls "$FABRIC_NET_DIR/pids" 2>/dev/null || true)"
 # A second down has nothing to do and still succeeds.

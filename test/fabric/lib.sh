@@ -218,6 +218,14 @@ event_chaincode_of() {
       | .payload.data.actions[0].payload.action.proposal_response_payload.extension.events.chaincode_id'
 }
 
+# Whether process PID runs (a zombie, killed but not yet reaped by its new parent, does not).
+is_running() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ "${stat:0:1}" != Z && "${stat:0:1}" != X ]]
+}
+
 plugin_must_exist() {
   [[ -f "$1" ]] || skip "plugin $1 was not built"
 }
