@@ -3,26 +3,47 @@
 # serving scc plugins as chaincode (chaincode as a service, through tools/scc-ccaas).
 #
 # Usage: scripts/fabric-network.sh [--dir NET] COMMAND [ARGS]
-#   build                 build the Fabric binaries once (cached) and print their folder
-#   up                    start 1 etcdraft orderer + 2 orgs with 1 peer each, TLS on, channel mychannel
-#   deploy NAME PLUGIN.so [--collections-config F] [--tls] [--version V]
-#                         package, serve with scc-ccaas, install on both peers, approve, commit
-#   invoke NAME '{"Args":[...]}' [--transient JSON] [--org 1|2]
-#   query  NAME '{"Args":[...]}' [--org 1|2]
-#                         the real `peer chaincode invoke --waitForEvent` / `query`, its output and
-#                         exit status unchanged
-#   down                  stop every process this network started (by pid)
-#   status                list the recorded processes and whether they run
+#   build     build the Fabric binaries once (cached) and print their folder
+#   up        a fresh network: 1 etcdraft orderer (channel participation, no system channel) and
+#             2 orgs with 1 peer each, TLS on, channel mychannel, the peers using the ccaas
+#             builder in scripts/fabric/ccaas-builder. Writes NET/env.sh (the peer CLI as Org1's
+#             admin) and NET/env-org2.sh (Org2's). A network already running in NET is stopped first.
+#   deploy NAME PLUGIN.so [--collections-config F] [--tls] [--version V] [--signature-policy P]
+#             scc-ccaas package, scc-ccaas serve, install on both peers, approve for both orgs,
+#             commit. Idempotent: again with the same arguments it changes nothing; with another
+#             plugin file it restarts the server; with another definition it commits the next
+#             sequence. --tls: mutual TLS between peers and chaincode server (a CA made here).
+#   deploy NAME --server-command CMD [...]
+#             the same with another chaincode server, e.g. a fabric-shim one: CMD runs under bash
+#             with CHAINCODE_ID, CHAINCODE_SERVER_ADDRESS (and CHAINCODE_TLS_KEY, _CERT,
+#             CHAINCODE_CLIENT_CA_CERT with --tls); the package is written by this script.
+#   invoke NAME '{"Args":[...]}' [--transient JSON] [--org 1|2] [--user Admin|User1] [--peer 1|2] [-- FLAGS]
+#   query  NAME '{"Args":[...]}' [--transient JSON] [--org 1|2] [--user Admin|User1] [--peer 1|2] [-- FLAGS]
+#             the real `peer chaincode invoke --waitForEvent` (endorsed by both peers, or --peer)
+#             and `peer chaincode query`, with the orderer and TLS flags filled in; the CLI's own
+#             output and exit status, unchanged. FLAGS after -- go to the CLI as they are.
+#   fetch-block [newest|oldest|N]
+#             a block as peer0.org1 committed it, decoded to JSON (events, validation codes)
+#   down      stop every process this network started, by its recorded pid; none is left
+#   status    the recorded processes and whether they run
+#
+# Every process listens on 127.0.0.1 only; NET/pids holds their pids, NET/logs their output.
+# Ports, from FABRIC_BASE_PORT (B, default 7050): orderer B, its admin B+3, operations B+1393;
+# peer0.org1 B+1 (chaincode B+2, operations B+2394); peer0.org2 B+2001 (B+2002, B+2395);
+# chaincode servers from B+2949 up. With the default: 7050, 7053, 8443; 7051; 9051; 9999.
 #
 # Environment:
 #   FABRIC_NET_DIR  network folder (default: build/fabric-net in this checkout; --dir wins)
 #   FABRIC_SRC      Fabric source, a tarball or a folder (default: ../shared/fabric/fabric-2.5.4-src.tar.gz
 #                   beside the checkout when present, else a clone of tag v2.5.4)
-#   FABRIC_BIN      use these prebuilt binaries (peer, orderer, configtxgen, cryptogen, osnadmin) and
-#                   FABRIC_BIN/../config/{core,orderer}.yaml instead of building
+#   FABRIC_BIN      use these prebuilt binaries (peer, orderer, configtxgen, cryptogen, osnadmin,
+#                   configtxlator) and FABRIC_BIN/../config/{core,orderer}.yaml instead of building
 #   FABRIC_CACHE    binary cache (default: ~/.cache/scc/fabric)
 #   SCC_CCAAS       the scc-ccaas binary (default: build/tools/scc-ccaas/scc-ccaas in this checkout)
-#   FABRIC_BASE_PORT  first of the ports the network uses (default 7050; see "Ports" below)
+#   FABRIC_BASE_PORT        see Ports
+#   FABRIC_EXECUTE_TIMEOUT  the peers' chaincode.executetimeout (default 30s)
+#   FABRIC_BATCH_TIMEOUT    the orderer's batch timeout (default 250ms)
+#   FABRIC_LOGGING_SPEC     the nodes' log levels (default info)
 set -euo pipefail
 
 readonly FABRIC_VERSION=2.5.4
@@ -974,7 +995,7 @@ main() {
   shift
   mkdir -p "$NET"
   NET="$(cd "$NET" && pwd)"
-  # Processes a test starts must not outlive a slow plugin for long: chaincode.executetimeout.
+  # Tests shorten the execute timeout so that a plugin that overruns it costs seconds, not 30.
   EXECUTE_TIMEOUT="${FABRIC_EXECUTE_TIMEOUT:-30s}"
   BATCH_TIMEOUT="${FABRIC_BATCH_TIMEOUT:-250ms}"
   case "$cmd" in
