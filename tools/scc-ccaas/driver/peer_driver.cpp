@@ -60,11 +60,17 @@ constexpr const char* placeholder_certificate =
 }  // namespace
 
 // One end of the chaincode stream: the client side of Connect, or the server side of Register.
+grpc::WriteOptions options(bool more_follows) {
+  grpc::WriteOptions out;
+  if (more_follows) out.set_buffer_hint();
+  return out;
+}
+
 class peer_driver::stream_end {
  public:
   virtual ~stream_end() = default;
   virtual bool read(ChaincodeMessage& message) = 0;
-  virtual bool write(const ChaincodeMessage& message) = 0;
+  virtual bool write(const ChaincodeMessage& message, bool more_follows) = 0;
   // Ends this side; read() returns false once the chaincode has ended its side too.
   virtual void close_writes() = 0;
   virtual void finish() = 0;
@@ -74,7 +80,9 @@ class peer_driver::client_end final : public stream_end {
  public:
   explicit client_end(protos::Chaincode::Stub& stub) : stream_(stub.Connect(&context_)) {}
   bool read(ChaincodeMessage& message) override { return stream_->Read(&message); }
-  bool write(const ChaincodeMessage& message) override { return stream_->Write(message); }
+  bool write(const ChaincodeMessage& message, bool more_follows) override {
+    return stream_->Write(message, options(more_follows));
+  }
   void close_writes() override { stream_->WritesDone(); }
   void finish() override { status_ = stream_->Finish(); }
   std::string finish_message() {
@@ -94,7 +102,9 @@ class peer_driver::server_end final : public stream_end {
              grpc::ServerReaderWriter<ChaincodeMessage, ChaincodeMessage>* stream)
       : context_(context), stream_(stream) {}
   bool read(ChaincodeMessage& message) override { return stream_->Read(&message); }
-  bool write(const ChaincodeMessage& message) override { return stream_->Write(message); }
+  bool write(const ChaincodeMessage& message, bool more_follows) override {
+    return stream_->Write(message, options(more_follows));
+  }
   // Cancelling ends a pending read while the handler, which owns the stream, still runs.
   void close_writes() override { context_->TryCancel(); }
   // Once nobody reads any more, the handler may return and end the call.
@@ -250,7 +260,7 @@ void peer_driver::accept(std::chrono::milliseconds timeout) {
   struct borrowed final : stream_end {
     explicit borrowed(std::shared_ptr<server_end> e) : end(std::move(e)) {}
     bool read(ChaincodeMessage& m) override { return end->read(m); }
-    bool write(const ChaincodeMessage& m) override { return end->write(m); }
+    bool write(const ChaincodeMessage& m, bool more) override { return end->write(m, more); }
     void close_writes() override { end->close_writes(); }
     void finish() override { end->finish(); }
     std::shared_ptr<server_end> end;
@@ -278,9 +288,25 @@ void peer_driver::handshake() {
   reader_ = std::thread([this] { read_loop(); });
 }
 
+// Whoever finds no write in progress writes the queue out, so that concurrent senders share
+// flushes (as Fabric's Go peer does with its single writer per stream).
 void peer_driver::write(const ChaincodeMessage& message) {
-  const std::lock_guard<std::mutex> lock(write_mutex_);
-  if (stream_) stream_->write(message);
+  std::unique_lock<std::mutex> lock(write_mutex_);
+  if (!stream_ || write_failed_) return;
+  outgoing_.push_back(message);
+  if (writing_) return;
+  writing_ = true;
+  std::vector<ChaincodeMessage> batch;
+  while (!outgoing_.empty() && !write_failed_) {
+    batch.swap(outgoing_);
+    lock.unlock();
+    bool ok = true;
+    for (std::size_t i = 0; i < batch.size() && ok; ++i) ok = stream_->write(batch[i], i + 1 < batch.size());
+    batch.clear();
+    lock.lock();
+    if (!ok) write_failed_ = true;
+  }
+  writing_ = false;
 }
 
 void peer_driver::send_raw(const ChaincodeMessage& message) { write(message); }
@@ -656,7 +682,14 @@ void peer_driver::close() {
   }
   if (stream_) {
     {
-      const std::lock_guard<std::mutex> lock(write_mutex_);
+      // After any write in progress: WritesDone must not overlap a Write.
+      std::unique_lock<std::mutex> lock(write_mutex_);
+      while (writing_) {
+        lock.unlock();
+        std::this_thread::yield();
+        lock.lock();
+      }
+      write_failed_ = true;  // nothing more goes out
       stream_->close_writes();
     }
     if (reader_.joinable()) reader_.join();

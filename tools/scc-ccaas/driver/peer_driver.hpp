@@ -149,7 +149,10 @@ class peer_driver {
   std::string registered_id_;
   protos::ChaincodeMessage first_message_;
   std::thread reader_;
-  std::mutex write_mutex_;
+  std::mutex write_mutex_;  // guards the three below
+  std::vector<protos::ChaincodeMessage> outgoing_;
+  bool writing_ = false;
+  bool write_failed_ = false;
 
   std::mutex mutex_;  // guards everything below
   std::condition_variable changed_;

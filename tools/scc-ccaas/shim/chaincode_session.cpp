@@ -48,8 +48,25 @@ chaincode_session::chaincode_session(scc::host::plugin_instance& plugin, std::st
 chaincode_session::~chaincode_session() = default;
 
 bool chaincode_session::send(const ChaincodeMessage& message) {
-  const std::lock_guard<std::mutex> lock(write_mutex_);
-  return stream_->write(message);
+  std::unique_lock<std::mutex> lock(write_mutex_);
+  if (write_failed_) return false;
+  outgoing_.push_back(message);
+  if (writing_) return true;  // the thread writing now sends it too
+  writing_ = true;
+  std::vector<ChaincodeMessage> batch;
+  while (!outgoing_.empty() && !write_failed_) {
+    batch.swap(outgoing_);
+    lock.unlock();
+    bool ok = true;
+    for (std::size_t i = 0; i < batch.size() && ok; ++i) {
+      ok = stream_->write(batch[i], i + 1 < batch.size());
+    }
+    batch.clear();
+    lock.lock();
+    if (!ok) write_failed_ = true;
+  }
+  writing_ = false;
+  return !write_failed_;
 }
 
 void chaincode_session::answer_error(const ChaincodeMessage& to, const std::string& text) {

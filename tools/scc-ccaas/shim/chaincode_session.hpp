@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <scc/host/plugin_instance.hpp>
 
@@ -67,7 +68,12 @@ class chaincode_session {
   message_stream* stream_ = nullptr;
   state state_ = state::created;
 
+  // Outgoing messages. Whoever finds no write in progress writes the queue out, including what
+  // other threads add meanwhile, so that concurrent transactions share flushes.
   std::mutex write_mutex_;
+  std::vector<protos::ChaincodeMessage> outgoing_;
+  bool writing_ = false;
+  bool write_failed_ = false;
   std::mutex mutex_;  // guards everything below
   std::unordered_map<std::string, std::shared_ptr<running_transaction>> transactions_;
   bool stream_ended_ = false;

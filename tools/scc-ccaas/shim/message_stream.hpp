@@ -17,8 +17,9 @@ class message_stream {
   virtual ~message_stream() = default;
   // Blocks for the next message; false once the stream has ended.
   virtual bool read(protos::ChaincodeMessage& message) = 0;
-  // One writer at a time: the session serialises calls. False once the stream is broken.
-  virtual bool write(const protos::ChaincodeMessage& message) = 0;
+  // One writer at a time: the session serialises calls. more_follows lets the transport hold
+  // the message back to send it with the next one. False once the stream is broken.
+  virtual bool write(const protos::ChaincodeMessage& message, bool more_follows = false) = 0;
 };
 
 // Either end of a gRPC bidirectional stream (ServerReaderWriter or ClientReaderWriter).
@@ -27,7 +28,11 @@ class grpc_message_stream final : public message_stream {
  public:
   explicit grpc_message_stream(GrpcStream& stream) : stream_(stream) {}
   bool read(protos::ChaincodeMessage& message) override { return stream_.Read(&message); }
-  bool write(const protos::ChaincodeMessage& message) override { return stream_.Write(message); }
+  bool write(const protos::ChaincodeMessage& message, bool more_follows) override {
+    grpc::WriteOptions options;
+    if (more_follows) options.set_buffer_hint();
+    return stream_.Write(message, options);
+  }
 
  private:
   GrpcStream& stream_;

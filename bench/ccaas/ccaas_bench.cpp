@@ -1,0 +1,116 @@
+// ccaas_bench - plays the peer against a chaincode server: opens protos.Chaincode/Connect,
+// completes the handshake and runs TRANSACTION messages ("touch KEY VALUE": one GET_STATE and
+// one PUT_STATE each, answered from memory) with a fixed number in flight. Prints one JSON line.
+//
+//   ccaas_bench --address 127.0.0.1:9999 --name scc-ccaas --concurrency 16 --seconds 5
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "peer_driver.hpp"
+
+namespace {
+
+struct options {
+  std::string address;
+  std::string name = "chaincode";
+  int concurrency = 1;
+  double seconds = 5;
+  double warmup_seconds = 1;
+  int keys = 1000;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "ccaas_bench: %s\nusage: ccaas_bench --address HOST:PORT [--name LABEL] "
+               "[--concurrency N] [--seconds S] [--warmup S] [--keys N]\n",
+               problem.c_str());
+  std::exit(2);
+}
+
+options parse(int argc, char** argv) {
+  options out;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) usage(flag + " needs a value");
+    const std::string value = argv[++i];
+    if (flag == "--address") out.address = value;
+    else if (flag == "--name") out.name = value;
+    else if (flag == "--concurrency") out.concurrency = std::stoi(value);
+    else if (flag == "--seconds") out.seconds = std::stod(value);
+    else if (flag == "--warmup") out.warmup_seconds = std::stod(value);
+    else if (flag == "--keys") out.keys = std::stoi(value);
+    else usage("unknown option " + flag);
+  }
+  if (out.address.empty()) usage("--address is required");
+  if (out.concurrency < 1 || out.keys < 1 || out.seconds <= 0) usage("values must be positive");
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const options opts = parse(argc, argv);
+  using clock = std::chrono::steady_clock;
+  scc::ccaas::driver::driver_options driver_options;
+  driver_options.address = opts.address;
+  scc::ccaas::driver::peer_driver driver(driver_options);
+  try {
+    driver.connect(std::chrono::seconds(30));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ccaas_bench: %s\n", e.what());
+    return 1;
+  }
+  for (int k = 0; k < opts.keys; ++k) driver.ledger().put("", "key" + std::to_string(k), "initial");
+
+  std::atomic<bool> measuring{false};
+  std::atomic<bool> stopping{false};
+  std::atomic<long> failures{0};
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(opts.concurrency));
+  std::vector<std::thread> workers;
+  for (int w = 0; w < opts.concurrency; ++w) {
+    workers.emplace_back([&, w] {
+      std::vector<double>& mine = latencies[static_cast<std::size_t>(w)];
+      long n = 0;
+      while (!stopping.load(std::memory_order_relaxed)) {
+        scc::ccaas::driver::transaction_request request;
+        const int key = static_cast<int>((n++ * opts.concurrency + w) % opts.keys);
+        request.args = {"touch", "key" + std::to_string(key), "value" + std::to_string(n)};
+        const auto start = clock::now();
+        const auto result = driver.execute(request, std::chrono::seconds(60));
+        const double micros =
+            std::chrono::duration<double, std::micro>(clock::now() - start).count();
+        if (result.status != 200) failures.fetch_add(1);
+        if (measuring.load(std::memory_order_relaxed)) mine.push_back(micros);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(opts.warmup_seconds));
+  const auto begin = clock::now();
+  measuring.store(true);
+  std::this_thread::sleep_for(std::chrono::duration<double>(opts.seconds));
+  measuring.store(false);
+  const double elapsed = std::chrono::duration<double>(clock::now() - begin).count();
+  stopping.store(true);
+  for (std::thread& worker : workers) worker.join();
+  driver.close();
+
+  std::vector<double> all;
+  for (const auto& one : latencies) all.insert(all.end(), one.begin(), one.end());
+  std::sort(all.begin(), all.end());
+  const auto percentile = [&](double p) {
+    if (all.empty()) return 0.0;
+    return all[std::min(all.size() - 1, static_cast<std::size_t>(p * static_cast<double>(all.size())))];
+  };
+  std::printf("{\"server\":\"%s\",\"concurrency\":%d,\"transactions\":%zu,\"seconds\":%.2f,"
+              "\"tx_per_s\":%.0f,\"p50_us\":%.0f,\"p99_us\":%.0f,\"failures\":%ld}\n",
+              opts.name.c_str(), opts.concurrency, all.size(), elapsed,
+              static_cast<double>(all.size()) / elapsed, percentile(0.50), percentile(0.99),
+              failures.load());
+  return failures.load() == 0 ? 0 : 1;
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# bench/ccaas/run.sh - one driver (ccaas_bench, playing the peer over gRPC) against three
+# chaincode servers doing the same work ("touch KEY VALUE": one GET_STATE and one PUT_STATE):
+#   scc-ccaas with a C++ plugin, Fabric's Go shim (shim.ChaincodeServer, vendored in the Fabric
+#   2.5.4 source) and fabric-shim from npm (shim.server). Reports tx/s at 1 and 16 transactions
+#   in flight, p50/p99 latency and each server's peak RSS (VmHWM).
+#
+#   bench/ccaas/run.sh [BUILD_DIR]     default BUILD_DIR: build-ccaas beside this checkout's root
+# Environment: FABRIC_SRC (the 2.5.4 source tarball or folder; default ../shared/fabric/...),
+#   BENCH_SECONDS (default 5), BENCH_SKIP="go node" to leave servers out.
+# Everything runs on 127.0.0.1; every server started here is stopped by its pid.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-$root/build-ccaas}
+seconds=${BENCH_SECONDS:-5}
+skip=${BENCH_SKIP:-}
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/scc/ccaas-bench
+fabric_src=${FABRIC_SRC:-$root/../shared/fabric/fabric-2.5.4-src.tar.gz}
+mkdir -p "$cache"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log() { echo "bench/ccaas: $*" >&2; }
+
+cmake --build "$build" --target scc-ccaas ccaas_bench ccaas_bench_scc -j2 >/dev/null
+bench=$build/tools/scc-ccaas/ccaas_bench
+ccaas=$build/tools/scc-ccaas/scc-ccaas
+plugin=$build/tools/scc-ccaas/ccaas_bench_scc.so
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# The Go chaincode, built offline against the Fabric source's vendored modules.
+build_go() {
+  local module=$cache/go-module
+  if [ ! -f "$module/go.mod" ]; then
+    log "extracting go.mod and vendor/ from $fabric_src"
+    mkdir -p "$module"
+    if [ -d "$fabric_src" ]; then
+      cp -r "$fabric_src/go.mod" "$fabric_src/go.sum" "$fabric_src/vendor" "$module/"
+    else
+      tar -xzf "$fabric_src" -C "$module" ./go.mod ./go.sum ./vendor
+    fi
+  fi
+  mkdir -p "$module/cmd/sccbenchcc"
+  cp "$here/go/main.go" "$module/cmd/sccbenchcc/main.go"
+  (cd "$module" && GOFLAGS=-mod=vendor GOPROXY=off GOCACHE=$cache/go-cache \
+     go build -o "$cache/go-touch-chaincode" ./cmd/sccbenchcc)
+}
+
+build_node() {
+  local dir=$cache/node
+  mkdir -p "$dir"
+  cp "$here/node/package.json" "$here/node/server.js" "$dir/"
+  if [ ! -d "$dir/node_modules/fabric-shim" ]; then
+    log "npm install fabric-shim (once)"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# run NAME PID ADDRESS: the driver at 1 and 16 in flight, then the server's peak RSS.
+run() {
+  local name=$1 pid=$2 address=$3
+  for concurrency in 1 16; do
+    "$bench" --address "$address" --name "$name" --concurrency "$concurrency" --seconds "$seconds" \
+      | tee -a "$work/results.jsonl"
+  done
+  echo "{\"server\":\"$name\",\"peak_rss_kb\":$(peak_rss_kb "$pid")}" | tee -a "$work/results.jsonl"
+  kill "$pid"
+}
+
+port=$(free_port)
+"$ccaas" serve "$plugin" --address "127.0.0.1:$port" --id bench:1 --log-level warning 2>"$work/ccaas.log" &
+pids+=($!)
+run scc-ccaas "${pids[-1]}" "127.0.0.1:$port"
+
+if [[ " $skip " != *" go "* ]]; then
+  build_go
+  port=$(free_port)
+  CHAINCODE_ID=bench:1 CHAINCODE_SERVER_ADDRESS=127.0.0.1:$port "$cache/go-touch-chaincode" 2>"$work/go.log" &
+  pids+=($!)
+  run go-shim "${pids[-1]}" "127.0.0.1:$port"
+fi
+
+if [[ " $skip " != *" node "* ]]; then
+  build_node
+  port=$(free_port)
+  CHAINCODE_ID=bench:1 CHAINCODE_SERVER_ADDRESS=127.0.0.1:$port node "$cache/node/server.js" 2>"$work/node.log" &
+  pids+=($!)
+  run node-shim "${pids[-1]}" "127.0.0.1:$port"
+fi
+
+python3 - "$work/results.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+servers = []
+for r in rows:
+    if r["server"] not in servers: servers.append(r["server"])
+def get(server, key, concurrency=None):
+    for r in rows:
+        if r["server"] == server and key in r and (concurrency is None or r.get("concurrency") == concurrency):
+            return r[key]
+    return None
+print("| server | tx/s @1 | p50/p99 µs @1 | tx/s @16 | p50/p99 µs @16 | peak RSS MiB |")
+print("| --- | --- | --- | --- | --- | --- |")
+for s in servers:
+    print("| %s | %s | %s/%s | %s | %s/%s | %.1f |" % (
+        s, get(s, "tx_per_s", 1), get(s, "p50_us", 1), get(s, "p99_us", 1),
+        get(s, "tx_per_s", 16), get(s, "p50_us", 16), get(s, "p99_us", 16),
+        (get(s, "peak_rss_kb") or 0) / 1024))
+PY
