@@ -14,6 +14,7 @@ set(_SCC_FABRIC14_BRIDGE_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/../scripts/fabric14-b
 set(_SCC_FABRIC14_BRIDGE_SOURCES
     "${CMAKE_CURRENT_LIST_DIR}/../bridges/fabric-1.4/bridge.go"
     "${CMAKE_CURRENT_LIST_DIR}/../bridges/fabric-1.4/callbacks.go"
+    "${CMAKE_CURRENT_LIST_DIR}/../bridges/fabric-1.4/calls.go"
     "${CMAKE_CURRENT_LIST_DIR}/../bridges/fabric-1.4/proposal.go"
     "${CMAKE_CURRENT_LIST_DIR}/../bridges/fabric-1.4/bridge.cpp"
     "${CMAKE_CURRENT_LIST_DIR}/../bridges/fabric-1.4/bridge.h"

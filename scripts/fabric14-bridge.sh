@@ -57,7 +57,7 @@ package_dir="$FABRIC14_TREE/scc-bridges/$package_name"
 bridge_src="$fabric14_repo_root/bridges/fabric-1.4"
 
 mkdir -p "$package_dir"
-for file in bridge.go callbacks.go proposal.go bridge.cpp bridge.h; do
+for file in bridge.go callbacks.go calls.go proposal.go bridge.cpp bridge.h; do
   # cp only when changed, so that Go's cache keeps what it built.
   cmp -s "$bridge_src/$file" "$package_dir/$file" || cp "$bridge_src/$file" "$package_dir/$file"
 done

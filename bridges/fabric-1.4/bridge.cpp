@@ -5,6 +5,7 @@
 // Nothing here may throw into Go: every entry point catches everything and reports it.
 #include "bridge.h"
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -94,26 +95,34 @@ scc::host::proposal decode_proposal(const uint8_t* data, std::size_t size) {
 // ---- Results the Go side copies into C++ memory ----
 
 // A buffer a Go callback writes one result into. The view it gives stays valid until the
-// buffer's next use, which is what the ABI promises the plugin for every returned value.
+// buffer's next use, which is what the ABI promises the plugin for every returned value. Small
+// results stay inside the object: no allocation for them.
 class result_buffer {
  public:
   sccbridge_buffer* prepare() {
-    if (storage_.size() < initial_capacity) storage_.resize(initial_capacity);
-    raw_ = {reinterpret_cast<uint8_t*>(storage_.data()), storage_.size(), 0};
+    raw_ = {data(), capacity(), 0};
     return &raw_;
   }
   // After SCCBRIDGE_GROW: room for what the callback said it needs.
   sccbridge_buffer* grow() {
-    if (storage_.size() < raw_.size) storage_.resize(raw_.size);
-    raw_ = {reinterpret_cast<uint8_t*>(storage_.data()), storage_.size(), 0};
+    if (capacity() < raw_.size) heap_.resize(raw_.size);
+    raw_ = {data(), capacity(), 0};
     return &raw_;
   }
-  std::string_view view() const { return {storage_.data(), raw_.size}; }
+  std::string_view view() const {
+    if (heap_.empty()) return {reinterpret_cast<const char*>(small_.data()), raw_.size};
+    return {heap_.data(), raw_.size};
+  }
   std::string text() const { return std::string(view()); }
 
  private:
-  static constexpr std::size_t initial_capacity = 256;
-  std::string storage_;
+  uint8_t* data() {
+    return heap_.empty() ? small_.data() : reinterpret_cast<uint8_t*>(heap_.data());
+  }
+  std::size_t capacity() const { return heap_.empty() ? small_.size() : heap_.size(); }
+
+  std::array<uint8_t, 256> small_;
+  std::string heap_;
   sccbridge_buffer raw_{};
 };
 

@@ -17,8 +17,6 @@ import "C"
 
 import (
 	"fmt"
-	"runtime/cgo"
-	"sync"
 	"unsafe"
 
 	"github.com/hyperledger/fabric/common/flogging"
@@ -100,39 +98,59 @@ type callState struct {
 	// An answer too large for the answer buffer, delivered by callback.
 	message []byte
 	payload []byte
+	// Kept with the state (which is pooled) to spare allocations per call.
+	encoded      []byte
+	answerHeader C.sccbridge_answer
+	answer       [answerBufferSize]byte
 }
 
-var answerBuffers = sync.Pool{New: func() interface{} { return new([answerBufferSize]byte) }}
+// reset clears a finished call's state for reuse, keeping its buffers (the answer buffer is
+// overwritten by the next call, so it is not cleared).
+func (state *callState) reset() {
+	state.stub, state.logger = nil, nil
+	state.iterators, state.nextID = nil, 0
+	state.pending = pendingResult{}
+	state.message, state.payload = nil, nil
+	state.encoded = state.encoded[:0]
+}
 
 func (b *bridge) call(method int32, stub shim.ChaincodeStubInterface) (response pb.Response) {
-	state := &callState{stub: stub, logger: b.logger}
-	handle := cgo.NewHandle(state)
+	state := callStates.Get().(*callState)
+	state.stub, state.logger = stub, b.logger
+	slot, ok := openCall(state)
+	if !ok {
+		callStates.Put(state)
+		return shim.Error(fmt.Sprintf("scc bridge: more than %d calls at once", maxConcurrentCalls))
+	}
 	defer func() {
-		handle.Delete()
+		closeCall(slot)
 		state.closeIterators()
 		if failure := recover(); failure != nil {
 			b.logger.Errorf("scc plugin '%s': the bridge failed: %v", b.name, failure)
 			response = shim.Error(fmt.Sprintf("scc bridge: %v", failure))
 		}
+		state.reset()
+		callStates.Put(state)
 	}()
 
-	proposal, err := encodeProposal(stub)
+	proposal, err := encodeProposal(stub, state.encoded)
 	if err != nil {
 		return shim.Error(fmt.Sprintf("scc bridge: reading the proposal: %s", err))
 	}
-	buffer := answerBuffers.Get().(*[answerBufferSize]byte)
-	defer answerBuffers.Put(buffer)
-	var answer C.sccbridge_answer
-	C.sccbridge_call(b.plugin, C.int32_t(method), C.uintptr_t(handle),
+	state.encoded = proposal
+	answer := &state.answerHeader
+	C.sccbridge_call(b.plugin, C.int32_t(method), C.uintptr_t(slot),
 		(*C.uint8_t)(unsafe.Pointer(&proposal[0])), C.size_t(len(proposal)),
-		(*C.uint8_t)(unsafe.Pointer(&buffer[0])), C.size_t(answerBufferSize), &answer)
+		(*C.uint8_t)(unsafe.Pointer(&state.answer[0])), C.size_t(answerBufferSize), answer)
 
 	response.Status = int32(answer.status)
 	if answer.delivered != 0 {
 		messageSize := int(answer.message_size)
-		response.Message = string(buffer[:messageSize])
+		if messageSize > 0 {
+			response.Message = string(state.answer[:messageSize])
+		}
 		if payloadSize := int(answer.payload_size); payloadSize > 0 {
-			response.Payload = append([]byte(nil), buffer[messageSize:messageSize+payloadSize]...)
+			response.Payload = append([]byte(nil), state.answer[messageSize:messageSize+payloadSize]...)
 		}
 	} else {
 		response.Message = string(state.message)

@@ -7,7 +7,6 @@ import "C"
 
 import (
 	"fmt"
-	"runtime/cgo"
 	"strings"
 	"unsafe"
 
@@ -43,7 +42,11 @@ type pendingResult struct {
 }
 
 func stateOf(call C.uintptr_t) *callState {
-	return cgo.Handle(call).Value().(*callState)
+	state := lookupCall(uint64(call))
+	if state == nil {
+		panic("a callback for a call that is not running")
+	}
+	return state
 }
 
 func goString(data *C.char, size C.size_t) string {
@@ -109,7 +112,7 @@ func recoverInto(result *C.int32_t, call C.uintptr_t, buffer *C.sccbridge_buffer
 		return
 	}
 	message := fmt.Sprintf("the Fabric stub panicked in %s: %v", operation, failure)
-	if state, ok := cgo.Handle(call).Value().(*callState); ok {
+	if state := lookupCall(uint64(call)); state != nil {
 		state.logger.Errorf("%s", message)
 		*result = state.fail(statusInternal, buffer, message)
 		return

@@ -15,31 +15,11 @@ import (
 //	tx id, channel id, creator, signed proposal, binding: size+bytes each
 //	transient, decorations: count, then key and value as size+bytes each
 //	timestamp
-func encodeProposal(stub shim.ChaincodeStubInterface) ([]byte, error) {
+func encodeProposal(stub shim.ChaincodeStubInterface, buffer []byte) ([]byte, error) {
 	args := stub.GetArgs()
-	// The peer's init of a system chaincode at start has no proposal, and some getters of the
-	// 1.4 stub then fail or panic: what they cannot tell is left empty.
-	var creator, binding, signedProposal []byte
-	var transient, decorations map[string][]byte
-	var seconds int64
-	var nanos int32
-	var failure error
-	tolerate(func() { creator, _ = stub.GetCreator() })
-	tolerate(func() { binding, _ = stub.GetBinding() })
-	tolerate(func() { transient, _ = stub.GetTransient() })
-	tolerate(func() { decorations = stub.GetDecorations() })
-	tolerate(func() {
-		if timestamp, err := stub.GetTxTimestamp(); err == nil && timestamp != nil {
-			seconds, nanos = timestamp.Seconds, timestamp.Nanos
-		}
-	})
-	tolerate(func() {
-		if signed, err := stub.GetSignedProposal(); err == nil && signed != nil {
-			signedProposal, failure = proto.Marshal(signed)
-		}
-	})
-	if failure != nil {
-		return nil, failure
+	creator, binding, signedProposal, transient, decorations, seconds, nanos, err := proposalFields(stub)
+	if err != nil {
+		return nil, err
 	}
 	txID, channelID := stub.GetTxID(), stub.GetChannelID()
 
@@ -55,7 +35,10 @@ func encodeProposal(stub shim.ChaincodeStubInterface) ([]byte, error) {
 		size += 8 + len(key) + len(value)
 	}
 
-	out := make([]byte, 0, size)
+	out := buffer[:0]
+	if cap(out) < size {
+		out = make([]byte, 0, size)
+	}
 	out = binary.LittleEndian.AppendUint32(out, uint32(len(args)))
 	for _, arg := range args {
 		out = appendBytes(out, arg)
@@ -89,6 +72,50 @@ func appendMap(out []byte, entries map[string][]byte) []byte {
 		out = appendBytes(out, value)
 	}
 	return out
+}
+
+// proposalFields reads what the proposal tells beyond the arguments. The peer's init of a system
+// chaincode at start has no proposal, and some getters of the 1.4 stub then fail or panic: what
+// they cannot tell is left empty.
+func proposalFields(stub shim.ChaincodeStubInterface) (creator, binding, signedProposal []byte,
+	transient, decorations map[string][]byte, seconds int64, nanos int32, err error) {
+	defer func() {
+		if recover() != nil {
+			creator, binding, signedProposal, transient, decorations, seconds, nanos, err =
+				proposalFieldsOneByOne(stub)
+		}
+	}()
+	creator, _ = stub.GetCreator()
+	binding, _ = stub.GetBinding()
+	transient, _ = stub.GetTransient()
+	decorations = stub.GetDecorations()
+	if timestamp, failure := stub.GetTxTimestamp(); failure == nil && timestamp != nil {
+		seconds, nanos = timestamp.Seconds, timestamp.Nanos
+	}
+	if signed, failure := stub.GetSignedProposal(); failure == nil && signed != nil {
+		signedProposal, err = proto.Marshal(signed)
+	}
+	return
+}
+
+// proposalFieldsOneByOne is proposalFields for a stub with a getter that panics.
+func proposalFieldsOneByOne(stub shim.ChaincodeStubInterface) (creator, binding, signedProposal []byte,
+	transient, decorations map[string][]byte, seconds int64, nanos int32, err error) {
+	tolerate(func() { creator, _ = stub.GetCreator() })
+	tolerate(func() { binding, _ = stub.GetBinding() })
+	tolerate(func() { transient, _ = stub.GetTransient() })
+	tolerate(func() { decorations = stub.GetDecorations() })
+	tolerate(func() {
+		if timestamp, failure := stub.GetTxTimestamp(); failure == nil && timestamp != nil {
+			seconds, nanos = timestamp.Seconds, timestamp.Nanos
+		}
+	})
+	tolerate(func() {
+		if signed, failure := stub.GetSignedProposal(); failure == nil && signed != nil {
+			signedProposal, err = proto.Marshal(signed)
+		}
+	})
+	return
 }
 
 func tolerate(getter func()) {

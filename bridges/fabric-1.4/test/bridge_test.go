@@ -189,18 +189,30 @@ func BenchmarkGetPutPureGo(b *testing.B) { benchmarkGetPut(b, pureGoGetPut{}) }
 func BenchmarkGetPutBridge(b *testing.B) { benchmarkGetPut(b, probe(b)) }
 
 // TestBridgeCostPerInvoke measures both in one run and reports the ratio; fabric14_test.sh reads
-// the RATIO line.
+// the RATIO line. Rounds alternate between the two and each side's fastest round counts, so that
+// other load on the machine (a shared CI runner) inflates neither side alone.
 func TestBridgeCostPerInvoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("benchmark")
 	}
-	pure := testing.Benchmark(BenchmarkGetPutPureGo)
-	bridged := testing.Benchmark(BenchmarkGetPutBridge)
-	if pure.N == 0 || bridged.N == 0 {
-		t.Fatal("a benchmark did not run")
+	const rounds = 7
+	var pureBest, bridgedBest int64
+	var pureAllocs, bridgedAllocs int64
+	for round := 0; round < rounds; round++ {
+		pure := testing.Benchmark(BenchmarkGetPutPureGo)
+		bridged := testing.Benchmark(BenchmarkGetPutBridge)
+		if pure.N == 0 || bridged.N == 0 {
+			t.Fatal("a benchmark did not run")
+		}
+		if round == 0 || pure.NsPerOp() < pureBest {
+			pureBest, pureAllocs = pure.NsPerOp(), pure.AllocsPerOp()
+		}
+		if round == 0 || bridged.NsPerOp() < bridgedBest {
+			bridgedBest, bridgedAllocs = bridged.NsPerOp(), bridged.AllocsPerOp()
+		}
+		fmt.Printf("round %d: pure Go %d ns/invoke, bridge %d ns/invoke\n", round+1, pure.NsPerOp(), bridged.NsPerOp())
 	}
-	ratio := float64(bridged.NsPerOp()) / float64(pure.NsPerOp())
-	fmt.Printf("pure Go: %d ns/invoke, %d allocs; bridge: %d ns/invoke, %d allocs\n",
-		pure.NsPerOp(), pure.AllocsPerOp(), bridged.NsPerOp(), bridged.AllocsPerOp())
-	fmt.Printf("RATIO %.2f\n", ratio)
+	fmt.Printf("best of %d: pure Go %d ns/invoke (%d allocs), bridge %d ns/invoke (%d allocs)\n",
+		rounds, pureBest, pureAllocs, bridgedBest, bridgedAllocs)
+	fmt.Printf("RATIO %.2f\n", float64(bridgedBest)/float64(pureBest))
 }
