@@ -79,21 +79,37 @@ void chaincode_session::answer_error(const ChaincodeMessage& to, const std::stri
 }
 
 void chaincode_session::run(message_stream& stream) {
-  stream_ = &stream;
+  attach(stream);
+  start();
+  ChaincodeMessage message;
+  while (!write_failed() && stream.read(message)) handle(message);
+  end();
+}
+
+bool chaincode_session::write_failed() {
+  const std::lock_guard<std::mutex> lock(write_mutex_);
+  return write_failed_;
+}
+
+void chaincode_session::start() {
   ChaincodeMessage registration;
   registration.set_type(ChaincodeMessage::REGISTER);
   protos::ChaincodeID id;
   id.set_name(chaincode_id_);
   registration.set_payload(id.SerializeAsString());
-  if (!send(registration)) {
-    log::warning("the peer closed the stream before REGISTER could be sent");
-  } else {
-    ChaincodeMessage message;
-    while (stream.read(message)) handle(message);
-  }
+  if (!send(registration)) log::warning("the peer closed the stream before REGISTER could be sent");
+}
+
+void chaincode_session::end() {
   std::unique_lock<std::mutex> lock(mutex_);
   stream_ended_ = true;
-  for (auto& [key, tx] : transactions_) tx->replied.notify_all();
+  for (auto& [key, tx] : transactions_) {
+    {
+      const std::lock_guard<std::mutex> tx_lock(tx->mutex);
+      tx->stream_ended = true;
+    }
+    tx->replied.notify_all();
+  }
   all_finished_.wait(lock, [this] { return transactions_.empty(); });
   lock.unlock();
   pool_.reset();  // joins the transaction threads
@@ -213,7 +229,10 @@ ChaincodeMessage chaincode_session::exchange(const ChaincodeMessage& request) {
       throw scc::host::error(SCC_STATUS_INTERNAL, "no running transaction " + request.txid());
     }
     tx = found->second;
-    if (stream_ended_) {
+  }
+  {
+    const std::lock_guard<std::mutex> lock(tx->mutex);
+    if (tx->stream_ended) {
       throw scc::host::error(SCC_STATUS_LEDGER_ERROR,
                              "the peer closed the chaincode stream during the transaction");
     }
@@ -221,14 +240,14 @@ ChaincodeMessage chaincode_session::exchange(const ChaincodeMessage& request) {
     tx->reply.reset();
   }
   const bool sent = send(request);
-  std::unique_lock<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(tx->mutex);
   if (!sent) {
     tx->waiting = false;
     throw scc::host::error(SCC_STATUS_LEDGER_ERROR,
                            std::string("[") + short_id(request.txid()) + "] error sending " +
                                message_type_name(request.type()));
   }
-  tx->replied.wait(lock, [&] { return tx->reply.has_value() || stream_ended_; });
+  tx->replied.wait(lock, [&] { return tx->reply.has_value() || tx->stream_ended; });
   tx->waiting = false;
   if (!tx->reply) {
     throw scc::host::error(SCC_STATUS_LEDGER_ERROR,
@@ -241,12 +260,18 @@ ChaincodeMessage chaincode_session::exchange(const ChaincodeMessage& request) {
 
 void chaincode_session::deliver_reply(ChaincodeMessage& message) {
   const std::string key = transaction_key(message.channel_id(), message.txid());
+  std::shared_ptr<running_transaction> tx;
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     const auto found = transactions_.find(key);
-    if (found != transactions_.end() && found->second->waiting && !found->second->reply) {
-      found->second->reply = std::move(message);
-      found->second->replied.notify_all();
+    if (found != transactions_.end()) tx = found->second;
+  }
+  if (tx) {
+    std::unique_lock<std::mutex> lock(tx->mutex);
+    if (tx->waiting && !tx->reply) {
+      tx->reply = std::move(message);
+      lock.unlock();
+      tx->replied.notify_one();
       return;
     }
   }

@@ -38,8 +38,17 @@ class chaincode_session {
   chaincode_session& operator=(const chaincode_session&) = delete;
 
   // Registers and serves until the stream ends; returns once every transaction it started has
-  // finished. Call once per session.
+  // finished. Call once per session. The same as attach, start, handle for each message read,
+  // and end.
   void run(message_stream& stream);
+
+  // For transports that deliver messages as they come (gRPC's callback API): attach the stream
+  // (only its write is used), start (sends REGISTER), then handle each message (never blocks),
+  // and end once no more will come (blocks until the session's transactions have finished).
+  void attach(message_stream& stream) { stream_ = &stream; }
+  void start();
+  void handle(protos::ChaincodeMessage& message);
+  void end();
 
   // For the transactions: sends request (its txid and channel_id name the transaction) and
   // waits for the peer's RESPONSE or ERROR. Throws scc::host::error when the stream ends first.
@@ -50,13 +59,17 @@ class chaincode_session {
 
  private:
   enum class state { created, established, ready };
+  // Each transaction waits on its own lock, so that a reply wakes exactly its thread without
+  // contending with the reader for the session's lock.
   struct running_transaction {
+    std::mutex mutex;
     bool waiting = false;
+    bool stream_ended = false;
     std::optional<protos::ChaincodeMessage> reply;
     std::condition_variable replied;
   };
 
-  void handle(protos::ChaincodeMessage& message);
+  bool write_failed();
   void start_transaction(protos::ChaincodeMessage& message);
   void execute(const protos::ChaincodeMessage& message);
   void deliver_reply(protos::ChaincodeMessage& message);

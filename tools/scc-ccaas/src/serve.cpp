@@ -14,6 +14,7 @@
 #include <scc/host/loader.hpp>
 
 #include "chaincode_session.hpp"
+#include "connect_reactor.hpp"
 #include "message_stream.hpp"
 #include "peer/chaincode_shim.grpc.pb.h"
 #include "session_log.hpp"
@@ -56,30 +57,6 @@ std::string describe(const scc::host::plugin_info& info) {
   return "plugin '" + info.name + "' " + info.version + " (" + info.origin + ")" +
          (info.thread_safe() ? "" : ", calls serialised");
 }
-
-class connect_service final : public protos::Chaincode::Service {
- public:
-  connect_service(scc::host::plugin_instance& plugin, std::string chaincode_id)
-      : plugin_(plugin), chaincode_id_(std::move(chaincode_id)) {}
-
-  grpc::Status Connect(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<protos::ChaincodeMessage, protos::ChaincodeMessage>* stream)
-      override {
-    log::info("peer " + context->peer() + " connected");
-    grpc_message_stream<grpc::ServerReaderWriter<protos::ChaincodeMessage,
-                                                 protos::ChaincodeMessage>>
-        messages(*stream);
-    chaincode_session session(plugin_, chaincode_id_);
-    session.run(messages);
-    log::info("peer " + context->peer() + " disconnected");
-    return grpc::Status::OK;
-  }
-
- private:
-  scc::host::plugin_instance& plugin_;
-  const std::string chaincode_id_;
-};
 
 std::shared_ptr<grpc::ServerCredentials> server_credentials(const serve_settings& settings) {
   if (!settings.tls) return grpc::InsecureServerCredentials();
