@@ -5,8 +5,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include <grpcpp/grpcpp.h>
@@ -54,8 +57,8 @@ int wait_for_stop_signal() {
 }
 
 std::string describe(const scc::host::plugin_info& info) {
-  return "plugin '" + info.name + "' " + info.version + " (" + info.origin + ")" +
-         (info.thread_safe() ? "" : ", calls serialised");
+  return "plugin '" + info.name + "' " + info.version + " (" + info.origin +
+         (info.thread_safe() ? ", thread-safe" : ", calls serialised") + ")";
 }
 
 std::shared_ptr<grpc::ServerCredentials> server_credentials(const serve_settings& settings) {
@@ -115,9 +118,26 @@ int serve_connect(const serve_settings& settings) {
   std::fflush(stderr);
   const int signal_number = wait_for_stop_signal();
   log::info(std::string("stopping on ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM"));
-  // Streams still open are cancelled after the grace period; their transactions then fail.
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  server->Wait();
+  // Streams still open are cancelled after the grace period; their transactions then fail. A
+  // plugin call that never returns would hold the shutdown forever: give up on it after a while.
+  std::mutex mutex;
+  std::condition_variable done;
+  bool stopped = false;
+  std::thread stopper([&] {
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server->Wait();
+    const std::lock_guard<std::mutex> lock(mutex);
+    stopped = true;
+    done.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mutex);
+  if (!done.wait_for(lock, std::chrono::seconds(10), [&] { return stopped; })) {
+    log::warning("a plugin call is still running 10 s after the stop signal; exiting anyway");
+    std::fflush(stderr);
+    std::_Exit(0);
+  }
+  lock.unlock();
+  stopper.join();
   log::info("stopped");
   return 0;
 }
