@@ -584,8 +584,9 @@ ChaincodeMessage peer_driver::serve_request(const ChaincodeMessage& request, in_
       return reply_to(request, ChaincodeMessage::RESPONSE, "");
     }
     case ChaincodeMessage::GET_QUERY_RESULT:
-      // What a LevelDB peer answers.
-      return error_reply(request, "ExecuteQuery not supported for leveldb");
+      // What a Fabric 2.5 peer with LevelDB answers.
+      return error_reply(request, "GET_QUERY_RESULT failed: transaction ID: " + request.txid() +
+                                      ": ExecuteQuery not supported for leveldb");
     case ChaincodeMessage::GET_STATE_BY_RANGE:
     case ChaincodeMessage::GET_HISTORY_FOR_KEY: {
       open_query query;
