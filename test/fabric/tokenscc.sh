@@ -55,23 +55,37 @@ expect_eq "a negative amount is refused before the code runs: message" \
   "transfer: argument 2 (amount): -5 is out of range for uint64 (0 to 18446744073709551615)" "$message"
 
 # Two transfers endorsed against the same balances: the orderer puts both in one block (250 ms
-# batch timeout) and the peers invalidate the second one.
-out1="$(mktemp)"
-out2="$(mktemp)"
-network invoke tokenscc '{"Args":["transfer","Org2MSP","10"]}' >"$out1" 2>&1 &
-first=$!
-network invoke tokenscc '{"Args":["transfer","Org2MSP","10"]}' >"$out2" 2>&1 &
-second=$!
-rc1=0
-rc2=0
-wait "$first" || rc1=$?
-wait "$second" || rc2=$?
-outcomes="$(cat "$out1" "$out2" | grep -oE 'committed with status \(VALID\)|invalidated with status \([A-Z_]+\)' | sort -u | tr '\n' ';')"
-rm -f "$out1" "$out2"
-expect_eq "two concurrent transfers: one commits, one is an MVCC conflict" \
-  "committed with status (VALID);invalidated with status (MVCC_READ_CONFLICT);" "$outcomes"
-expect_eq "the conflicting invoke exits 1, the other 0" "1" "$((rc1 + rc2))"
-expect_eq "only one transfer moved tokens" "$((org1_before + 740))" "$(balance Org1MSP)"
+# batch timeout) and the peers invalidate the second one. On a loaded machine the second may be
+# endorsed only after the first committed (then both are valid); a few attempts rule that out.
+conflict_seen=0
+balance_now="$(balance Org1MSP)"
+for attempt in 1 2 3; do
+  out1="$(mktemp)"
+  out2="$(mktemp)"
+  network invoke tokenscc '{"Args":["transfer","Org2MSP","10"]}' >"$out1" 2>&1 &
+  first=$!
+  network invoke tokenscc '{"Args":["transfer","Org2MSP","10"]}' >"$out2" 2>&1 &
+  second=$!
+  rc1=0
+  rc2=0
+  wait "$first" || rc1=$?
+  wait "$second" || rc2=$?
+  # Per-peer lines, deduplicated: "VALID;MVCC_READ_CONFLICT" means one of each.
+  outcomes="$(cat "$out1" "$out2" | grep -oE 'committed with status \(VALID\)|invalidated with status \([A-Z_]+\)' | sort -u | tr '\n' ';')"
+  rm -f "$out1" "$out2"
+  if [[ "$outcomes" == "committed with status (VALID);invalidated with status (MVCC_READ_CONFLICT);" ]]; then
+    conflict_seen=1
+    expect_eq "the conflicting invoke exits 1, the other 0" 1 "$((rc1 + rc2))"
+    expect_eq "only one of the two transfers moved tokens" "$((balance_now - 10))" "$(balance Org1MSP)"
+    break
+  fi
+  # Each CLI reports its transaction once per peer; sorted and deduplicated, two valid ones in
+  # different blocks leave one line.
+  expect_eq "attempt $attempt: two transfers in different blocks both commit" \
+    "committed with status (VALID);" "$outcomes"
+  balance_now="$(balance Org1MSP)"
+done
+expect_eq "two concurrent transfers: one commits, one is an MVCC read conflict" 1 "$conflict_seen"
 
 query tokenscc '{"Args":["org.hyperledger.fabric:GetMetadata"]}'
 expect_eq "GetMetadata: status" 200 "$status"
