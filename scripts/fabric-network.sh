@@ -142,12 +142,15 @@ build_fabric() {
   fi
   [[ -f "$tree/go.mod" && -d "$tree/cmd/peer" ]] || die "$src is not a Fabric source tree (no go.mod, cmd/peer)"
   note "building Fabric $FABRIC_VERSION ($go_version) into $dest; this takes about 3 minutes once"
-  local started=$SECONDS pkg=github.com/hyperledger/fabric
+  local started=$SECONDS pkg=github.com/hyperledger/fabric packages=() tool
+  for tool in "${FABRIC_TOOLS[@]}"; do
+    packages+=("./cmd/$tool")
+  done
   (
     cd "$tree"
     GOFLAGS=-mod=vendor GOPROXY=off CGO_ENABLED="${CGO_ENABLED:-1}" go build -buildvcs=false \
       -ldflags "-X $pkg/common/metadata.Version=$FABRIC_VERSION -X $pkg/common/metadata.CommitSHA=$key" \
-      -o "$work/bin/" $(printf "./cmd/%s " "${FABRIC_TOOLS[@]}")
+      -o "$work/bin/" "${packages[@]}"
   ) >"$work/build.log" 2>&1 || {
     cat "$work/build.log" >&2
     die "the Fabric build failed (log above)"
@@ -625,7 +628,8 @@ chaincode_port() {
 # Mutual TLS between the peers and chaincode servers: one CA per network signs every chaincode
 # server's certificate and the client certificate the peers present to them.
 ensure_chaincode_tls() {
-  local name="$1" ca="$NET/chaincode-tls" dir="$NET/chaincodes/$name/tls"
+  local name="$1"
+  local ca="$NET/chaincode-tls" dir="$NET/chaincodes/$name/tls"
   mkdir -p "$ca" "$dir"
   if [[ ! -f "$ca/ca.crt" ]]; then
     openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -keyout "$ca/ca.key" \
@@ -880,13 +884,13 @@ cmd_deploy() {
 # Parses NAME ARGS [--transient JSON] [--org N] [--user U] [--peer N] [-- CLI-FLAGS...] into
 # call_name, call_args, call_transient, call_org, call_user, call_peer, call_extra.
 parse_call() {
-  local command="$1"
+  local verb="$1"
   shift
   call_name="" call_args="" call_transient="" call_org=1 call_user=Admin call_peer="" call_extra=()
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --transient)
-        [[ "$command" == invoke || "$command" == query ]] && [[ $# -ge 2 ]] || die "--transient needs a JSON object"
+        [[ $# -ge 2 ]] || die "--transient needs a JSON object"
         call_transient="$2"
         shift 2
         ;;
@@ -916,13 +920,13 @@ parse_call() {
         elif [[ -z "$call_args" ]]; then
           call_args="$1"
         else
-          die "$command: unexpected argument '$1' (peer CLI flags go after --)"
+          die "$verb: unexpected argument '$1' (peer CLI flags go after --)"
         fi
         shift
         ;;
     esac
   done
-  [[ -n "$call_name" && -n "$call_args" ]] || die "usage: $command NAME '{\"Args\":[...]}' [--transient JSON] [--org 1|2] [--user Admin|User1]"
+  [[ -n "$call_name" && -n "$call_args" ]] || die "usage: $verb NAME '{\"Args\":[...]}' [--transient JSON] [--org 1|2] [--user Admin|User1]"
 }
 
 cmd_invoke() {
@@ -993,8 +997,13 @@ main() {
   local cmd="${1:-}"
   [[ -n "$cmd" ]] || { usage >&2; exit 2; }
   shift
-  mkdir -p "$NET"
-  NET="$(cd "$NET" && pwd)"
+  if [[ "$cmd" == up ]]; then
+    mkdir -p "$NET"
+  elif [[ ! -d "$NET" ]]; then
+    [[ "$cmd" == down || "$cmd" == status || "$cmd" == build ]] || die "no network in $NET; run up first"
+    [[ "$cmd" == build ]] || { note "no network in $NET"; return 0; }
+  fi
+  [[ ! -d "$NET" ]] || NET="$(cd "$NET" && pwd)"
   # Tests shorten the execute timeout so that a plugin that overruns it costs seconds, not 30.
   EXECUTE_TIMEOUT="${FABRIC_EXECUTE_TIMEOUT:-30s}"
   BATCH_TIMEOUT="${FABRIC_BATCH_TIMEOUT:-250ms}"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by detect, build and release: the JSON handling they share. Reading metadata.json and
 # connection.json follows Go's encoding/json as Fabric's ccaas_builder uses it: keys match
 # case-insensitively (the last duplicate wins), a field of the wrong JSON type is an error, and
