@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Sourced by the real-Fabric test scenarios (test/fabric/*.sh): checks, and calls through
 # scripts/fabric-network.sh to the real peer CLI with their answers taken apart.
 #
@@ -199,13 +200,12 @@ parse_answer() {
   message="$(response_field message "$line")"
 }
 
-# The chaincode event of transaction TX_ID as "name payload", from the newest blocks.
+# The chaincode event of transaction TX_ID as "name payload", from the newest block (the tests
+# run one transaction at a time, and --waitForEvent returns once it is committed).
 event_of() {
-  local wanted="$1" block="" attempt
-  for attempt in newest; do
-    block="$(network fetch-block "$attempt" 2>/dev/null)" || return 1
-  done
-  jq -r --arg tx "$wanted" '.data.data[]
+  local block
+  block="$(network fetch-block newest 2>/dev/null)" || return 1
+  jq -r --arg tx "$1" '.data.data[]
       | select(.payload.header.channel_header.tx_id == $tx)
       | .payload.data.actions[0].payload.action.proposal_response_payload.extension.events
       | "\(.event_name) \(.payload // "" | @base64d)"' <<<"$block"
