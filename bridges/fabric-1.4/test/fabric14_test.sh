@@ -3,10 +3,13 @@
 #
 #   mockstub PROBESCC.so      go test over the 1.4 shim's MockStub (bridge_test.go)
 #   benchmark PROBESCC.so     bridge vs pure Go SCC, one get and one put per invoke
-#   scenario --work DIR --base-port N --probe SO [--kvscc SO] [--tokenscc SO] [--registryscc SO] [--cc2cc SO]
+#   scenario --work DIR --base-port N --probescc SO --hiddenscc SO [--kvscc SO] [--tokenscc SO] [--registryscc SO] [--cc2cc SO]
 #                             the real 1.4.12 peer, through scripts/fabric14-network.sh
 #   refusals --work DIR --base-port N [--entry_v2 SO] [--ctor_throws_std SO]
 #                             plugins the loader refuses: the peer's log carries its message
+#   differential --work DIR --base-port N --scc-peer BIN --probescc SO --hiddenscc SO [--kvscc SO] ...
+#                             one session on scc-peer and on the real peer, answers compared
+#                             field by field; differences.txt lists the expected ones
 #
 # Exits 77 (ctest: skipped) without Go or the Fabric 1.4.12 source (../shared/fabric/ beside the
 # checkout, or $SCC_FABRIC14_SRC). Every check compares a real answer; the run fails if any
@@ -175,11 +178,15 @@ if [[ "$mode" == refusals ]]; then
   finish
 fi
 
+if [[ "$mode" == differential ]]; then
+  source "$here/differential.sh"
+  finish
+fi
+
 [[ "$mode" == scenario ]] || { echo "unknown mode '$mode'" >&2; exit 2; }
 
 # ---------------------------------------------------------------------------- scenario
-probe="${plugin[probe]}"
-specs=(--plugin "probe=$probe" --plugin "hidden=$probe,invokableExternal=false")
+specs=(--plugin "probescc=${plugin[probescc]}" --plugin "hiddenscc=${plugin[hiddenscc]},invokableExternal=false")
 for example in kvscc tokenscc cc2cc; do
   [[ -n "${plugin[$example]:-}" ]] && specs+=(--plugin "$example=${plugin[$example]}")
 done
@@ -191,8 +198,8 @@ if ! "${network[@]}" up --base-port "$base_port" "${specs[@]}"; then
   finish
 fi
 pass "the network starts with every plugin bridged ($(($(date +%s) - started)) s)"
-for name in probe hidden kvscc tokenscc cc2cc registryscc; do
-  [[ "$name" == probe || "$name" == hidden || -n "${plugin[$name]:-}" ]] || continue
+for name in probescc hiddenscc kvscc tokenscc cc2cc registryscc; do
+  [[ -n "${plugin[$name]:-}" ]] || continue
   log_has "$name: loaded by the real peer" "Successfully loaded SCC $name from path $work/net/bridges/$name-bridge.so"
   log_has "$name: deployed on mychannel" "system chaincode $name/mychannel("
 done
@@ -240,35 +247,35 @@ if [[ -n "${plugin[cc2cc]:-}" && -n "${plugin[tokenscc]:-}" ]]; then
 fi
 
 # ---- Fabric semantics through probescc ----
-invoke_ok probe '{"Args":["ryw","r1","new"]}' "<absent>"
-query_is probe '{"Args":["get","r1"]}' "new"
-fails invoke probe '{"Args":["put_then_fail","f1","x"]}' 'status:500 message:"failing on purpose after writing f1"'
-fails query probe '{"Args":["get","f1"]}' 'status:404 message:"absent: f1"'
-for i in 1 2 3 4 5; do invoke_ok probe "{\"Args\":[\"put\",\"p$i\",\"$i\"]}"; done
-query_is probe '{"Args":["range","p","q"]}' $'p1=1\np2=2\np3=3\np4=4\np5=5'
-query_is probe '{"Args":["page","p","q","2"]}' $'fetched=2 bookmark=p3\np1=1\np2=2'
-query_is probe '{"Args":["page","p","q","2","p3"]}' $'fetched=2 bookmark=p5\np3=3\np4=4'
-query_is probe '{"Args":["page","p","q","2","p5"]}' $'fetched=1 bookmark=\np5=5'
-invoke_ok probe '{"Args":["put_composite","asset","org1","x","10"]}'
-invoke_ok probe '{"Args":["put_composite","asset","org2","y","20"]}'
-query_is probe '{"Args":["partial","asset","org1"]}' "asset/org1/x=10"
-invoke_ok probe '{"Args":["put","h","v1"]}'
-invoke_ok probe '{"Args":["put","h","v2"]}'
-invoke_ok probe '{"Args":["del","h"]}'
-invoke_ok probe '{"Args":["put","h","v3"]}'
+invoke_ok probescc '{"Args":["ryw","r1","new"]}' "<absent>"
+query_is probescc '{"Args":["get","r1"]}' "new"
+fails invoke probescc '{"Args":["put_then_fail","f1","x"]}' 'status:500 message:"failing on purpose after writing f1"'
+fails query probescc '{"Args":["get","f1"]}' 'status:404 message:"absent: f1"'
+for i in 1 2 3 4 5; do invoke_ok probescc "{\"Args\":[\"put\",\"p$i\",\"$i\"]}"; done
+query_is probescc '{"Args":["range","p","q"]}' $'p1=1\np2=2\np3=3\np4=4\np5=5'
+query_is probescc '{"Args":["page","p","q","2"]}' $'fetched=2 bookmark=p3\np1=1\np2=2'
+query_is probescc '{"Args":["page","p","q","2","p3"]}' $'fetched=2 bookmark=p5\np3=3\np4=4'
+query_is probescc '{"Args":["page","p","q","2","p5"]}' $'fetched=1 bookmark=\np5=5'
+invoke_ok probescc '{"Args":["put_composite","asset","org1","x","10"]}'
+invoke_ok probescc '{"Args":["put_composite","asset","org2","y","20"]}'
+query_is probescc '{"Args":["partial","asset","org1"]}' "asset/org1/x=10"
+invoke_ok probescc '{"Args":["put","h","v1"]}'
+invoke_ok probescc '{"Args":["put","h","v2"]}'
+invoke_ok probescc '{"Args":["del","h"]}'
+invoke_ok probescc '{"Args":["put","h","v3"]}'
 # Fabric 1.4 walks history oldest first (newest first came with 2.0).
-query_is probe '{"Args":["history","h"]}' $'v1\nv2\n<deleted>\nv3'
-query_is probe '{"Args":["transient","secret"]}' "secret-value" --transient '{"secret":"c2VjcmV0LXZhbHVl"}'
-query_is probe '{"Args":["whoami"]}' "msp=SampleOrg channel=mychannel txid=64 binding=32 proposal=set timestamp=plausible"
-query_is probe '{"Args":["empty_key"]}' "refused: key must not be an empty string"
-fails query probe '{"Args":["throw"]}' 'status:500 message:"probescc threw on purpose"'
-fails query probe '{"Args":["status","404"]}' 'status:404 message:"status on request"'
-big="$("${network[@]}" query probe '{"Args":["big","bigkey","100000"]}' 2>&1)"
+query_is probescc '{"Args":["history","h"]}' $'v1\nv2\n<deleted>\nv3'
+query_is probescc '{"Args":["transient","secret"]}' "secret-value" --transient '{"secret":"c2VjcmV0LXZhbHVl"}'
+query_is probescc '{"Args":["whoami"]}' "msp=SampleOrg channel=mychannel txid=64 binding=32 proposal=set timestamp=plausible"
+query_is probescc '{"Args":["empty_key"]}' "refused: key must not be an empty string"
+fails query probescc '{"Args":["throw"]}' 'status:500 message:"probescc threw on purpose"'
+fails query probescc '{"Args":["status","404"]}' 'status:404 message:"status on request"'
+big="$("${network[@]}" query probescc '{"Args":["big","bigkey","100000"]}' 2>&1)"
 [[ ${#big} -eq 100000 && "$big" == xxxxxxxxxx* ]] && pass "a 100000-byte answer arrives whole" ||
   fail "a 100000-byte answer arrives whole" "got ${#big} bytes"
 
 # The event is in the block of the committed transaction.
-invoke_ok probe '{"Args":["emit","evx1"]}'
+invoke_ok probescc '{"Args":["emit","evx1"]}'
 (source "$work/net/env.sh" && peer channel fetch newest "$work/newest.block" -c mychannel \
   -o "$ORDERER_ADDRESS" --tls --cafile "$ORDERER_CA" >/dev/null 2>&1)
 if grep -aq "probe_event" "$work/newest.block" && grep -aq "event:evx1" "$work/newest.block"; then
@@ -278,10 +285,10 @@ else
 fi
 
 # MVCC: two read-modify-write invokes of one key in one block; the second is invalidated.
-invoke_ok probe '{"Args":["put","ctr","0"]}'
-"${network[@]}" invoke probe '{"Args":["incr","ctr"]}' >"$work/incr1.out" 2>&1 &
+invoke_ok probescc '{"Args":["put","ctr","0"]}'
+"${network[@]}" invoke probescc '{"Args":["incr","ctr"]}' >"$work/incr1.out" 2>&1 &
 first=$!
-"${network[@]}" invoke probe '{"Args":["incr","ctr"]}' >"$work/incr2.out" 2>&1 &
+"${network[@]}" invoke probescc '{"Args":["incr","ctr"]}' >"$work/incr2.out" 2>&1 &
 second=$!
 wait $first; rc1=$?
 wait $second; rc2=$?
@@ -293,16 +300,16 @@ if [[ $rc1 -eq 0 && $rc2 -eq 0 && "$(grep -c "committed with status (VALID)" <<<
 else
   fail "an MVCC conflict" "exit statuses $rc1 $rc2" "$both"
 fi
-query_is probe '{"Args":["get","ctr"]}' "1"
+query_is probescc '{"Args":["get","ctr"]}' "1"
 
 # ---- both invokable flags, enforced by the real peer ----
-fails query hidden '{"Args":["get","x"]}' "chaincode hidden cannot be invoked through a proposal"
-fails invoke hidden '{"Args":["put","x","1"]}' "chaincode hidden cannot be invoked through a proposal"
+fails query hiddenscc '{"Args":["get","x"]}' "chaincode hiddenscc cannot be invoked through a proposal"
+fails invoke hiddenscc '{"Args":["put","x","1"]}' "chaincode hiddenscc cannot be invoked through a proposal"
 log_has "invokableExternal: false is enforced by the peer" "an attempt was made by"
 # ... while chaincode-to-chaincode calls to it, between two bridged plugins, go through.
-query_is probe '{"Args":["call","hidden","get","x"]}' "status=404 message=absent: x payload="
-invoke_ok probe '{"Args":["call","hidden","put","viaprobe","1"]}' "status=200 message= payload="
-query_is probe '{"Args":["call","hidden","get","viaprobe"]}' "status=200 message= payload=1"
+query_is probescc '{"Args":["call","hiddenscc","get","x"]}' "status=404 message=absent: x payload="
+invoke_ok probescc '{"Args":["call","hiddenscc","put","viaprobe","1"]}' "status=200 message= payload="
+query_is probescc '{"Args":["call","hiddenscc","get","viaprobe"]}' "status=200 message= payload=1"
 
 # ---- the peer survived everything ----
 if kill -0 "$(cat "$work/net/peer.pid")" 2>/dev/null; then pass "the peer is still running"; else fail "the peer is still running"; fi

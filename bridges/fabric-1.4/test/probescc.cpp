@@ -153,4 +153,9 @@ class probescc {
 
 }  // namespace
 
-SCC_PLUGIN(probescc, "probescc", "1.0.0");
+// The tests build it twice, the second time as hiddenscc (a chaincode that only other chaincodes
+// may call).
+#ifndef PROBESCC_NAME
+#define PROBESCC_NAME "probescc"
+#endif
+SCC_PLUGIN(probescc, PROBESCC_NAME, "1.0.0");
