@@ -47,7 +47,19 @@ chaincode_session::chaincode_session(scc::host::plugin_instance& plugin, std::st
 
 chaincode_session::~chaincode_session() = default;
 
+namespace {
+
+void trace(const char* direction, const ChaincodeMessage& message) {
+  if (!log::enabled(scc::log_level::debug)) return;
+  log::debug(std::string(direction) + " " + message_type_name(message.type()) + " txid '" +
+             message.txid() + "' channel '" + message.channel_id() + "' (" +
+             std::to_string(message.payload().size()) + " payload bytes)");
+}
+
+}  // namespace
+
 bool chaincode_session::send(const ChaincodeMessage& message) {
+  trace("sent", message);
   std::unique_lock<std::mutex> lock(write_mutex_);
   if (write_failed_) return false;
   outgoing_.push_back(message);
@@ -117,6 +129,7 @@ void chaincode_session::end() {
 }
 
 void chaincode_session::handle(ChaincodeMessage& message) {
+  trace("received", message);
   const int type = message.type();
   if (type == ChaincodeMessage::KEEPALIVE) {
     // Fabric's Go shim echoes keepalives; the peer ignores what comes back.

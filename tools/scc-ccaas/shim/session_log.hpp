@@ -15,8 +15,12 @@ inline std::atomic<int>& threshold() {
   return value;
 }
 
+inline bool enabled(scc::log_level level) {
+  return static_cast<int>(level) >= threshold().load(std::memory_order_relaxed);
+}
+
 inline void write(scc::log_level level, std::string_view message) {
-  if (static_cast<int>(level) < threshold().load(std::memory_order_relaxed)) return;
+  if (!enabled(level)) return;
   static constexpr const char* names[] = {"DEBU", "INFO", "WARN", "ERRO"};
   const auto index = static_cast<std::size_t>(level);
   // One fprintf per line: stdio locks the stream, so lines from threads do not mix.

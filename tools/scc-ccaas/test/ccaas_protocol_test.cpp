@@ -5,6 +5,9 @@
 #include <future>
 #include <thread>
 
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
 #include "ccaas_fixture.hpp"
 #include "peer/proposal.pb.h"
 #include "peer/proposal_response.pb.h"
@@ -450,4 +453,49 @@ TEST_CASE("SIGTERM stops the server cleanly with exit status 0, peers connected 
   server_process idle({"serve", SCC_CCAAS_PROBE, "--address", "127.0.0.1:0", "--id", "x"});
   idle.wait_listening();
   CHECK(idle.stop(SIGINT) == 0);
+}
+
+// gRPC cannot hand such bytes to the chaincode, so no ERROR can answer them: the stream ends.
+TEST_CASE("bytes that are not a ChaincodeMessage end only that stream") {
+  served_plugin probe(SCC_CCAAS_PROBE);
+  auto channel = grpc::CreateChannel(probe.address, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 20s);
+  grpc::CompletionQueue queue;
+  const auto wait = [&](std::intptr_t expected) {
+    void* tag = nullptr;
+    bool ok = false;
+    REQUIRE(queue.AsyncNext(&tag, &ok, std::chrono::system_clock::now() + 10s) ==
+            grpc::CompletionQueue::NextStatus::GOT_EVENT);
+    REQUIRE(reinterpret_cast<std::intptr_t>(tag) == expected);
+    return ok;
+  };
+  auto call = stub.PrepareCall(&context, "/protos.Chaincode/Connect", &queue);
+  call->StartCall(reinterpret_cast<void*>(1));
+  CHECK(wait(1));
+  grpc::ByteBuffer received;
+  call->Read(&received, reinterpret_cast<void*>(2));
+  REQUIRE(wait(2));
+  std::vector<grpc::Slice> slices;
+  REQUIRE(received.Dump(&slices).ok());
+  std::string bytes;
+  for (const grpc::Slice& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  Message registration;
+  REQUIRE(registration.ParseFromString(bytes));
+  CHECK(registration.type() == Message::REGISTER);
+
+  grpc::Slice garbage(std::string("\xff\xff\xff\xff not protobuf", 17));
+  grpc::ByteBuffer out(&garbage, 1);
+  call->Write(out, reinterpret_cast<void*>(3));
+  wait(3);
+  call->Read(&received, reinterpret_cast<void*>(4));
+  CHECK_FALSE(wait(4));  // the server ended this stream
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  CHECK(wait(5));
+
+  // The other peer's stream and the server carry on.
+  CHECK(probe.run({"put", "still", "here"}).status == 200);
+  CHECK_FALSE(probe.server.exited());
 }
