@@ -244,7 +244,17 @@ std::string peer_driver::listen() {
   service_ = std::make_unique<register_service>();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options_.address, grpc::InsecureServerCredentials(), &port);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!options_.listen_key_pem.empty()) {
+    grpc::SslServerCredentialsOptions tls(
+        options_.listen_client_ca_pem.empty()
+            ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    tls.pem_root_certs = options_.listen_client_ca_pem;
+    tls.pem_key_cert_pairs.push_back({options_.listen_key_pem, options_.listen_cert_pem});
+    credentials = grpc::SslServerCredentials(tls);
+  }
+  builder.AddListeningPort(options_.address, credentials, &port);
   builder.RegisterService(service_.get());
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   server_ = builder.BuildAndStart();

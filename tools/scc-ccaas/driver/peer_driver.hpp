@@ -40,6 +40,10 @@ struct driver_options {
   std::string client_key_pem;          // set with client_cert_pem: mutual TLS
   std::string client_cert_pem;
   std::string server_name_override;    // TLS host name to check instead of the address's
+  // listen() only: TLS for the Register server; with listen_client_ca_pem, mutual TLS.
+  std::string listen_key_pem;
+  std::string listen_cert_pem;
+  std::string listen_client_ca_pem;
   int batch_size = 100;                // Fabric's MaxResultLimit
   std::string chaincode_name = "cc";   // the namespace rows report
 };
@@ -82,7 +86,8 @@ class peer_driver {
   // Connects and completes the handshake; throws std::runtime_error on failure.
   void connect(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-  // Classic mode: serves protos.ChaincodeSupport/Register on options.address (plain text) and
+  // Classic mode: serves protos.ChaincodeSupport/Register on options.address (TLS with the
+  // listen_* options, else plain text) and
   // returns HOST:PORT; accept() then waits for a chaincode to dial in and completes the handshake.
   std::string listen();
   void accept(std::chrono::milliseconds timeout = std::chrono::seconds(10));
