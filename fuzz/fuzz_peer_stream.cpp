@@ -14,8 +14,7 @@
 // reply is read until the peer closes.
 //
 // Invariants (a violation aborts), checked against a model that splits the stream itself:
-//   - every reply is a whole frame of at most maxFrameBytes holding a Reply with a kind (but
-//     list_channels on a peer without channels, which answers none, unless strict);
+//   - every reply is a whole frame of at most maxFrameBytes holding a Reply with a kind;
 //   - a well-formed stream gets exactly one reply per request, matched by request_id as a
 //     multiset, in any order, each of the right kind: invocation results carry the tx id
 //     derived from nonce and creator, queries are never in a block, invokes with status < 400
@@ -23,11 +22,8 @@
 //     answer an Error naming the problem; a chaincode that is not installed answers 500;
 //   - a stream that goes bad (a header over the limit, a body that is not a Request, a
 //     stream that ends inside a frame) gets exactly one Error with request_id 0 and the
-//     documented message, then EOF; earlier requests get at most one reply each. With
-//     SCC_FUZZ_PEER_STRICT=1 the Error must also be the last reply and every earlier request
-//     must have its reply: scc-peer does not promise that yet (replies of proposals still
-//     running when the stream goes bad come after the Error or are dropped; see
-//     docs/reliability.md, Findings);
+//     documented message, as the last reply, then EOF; every request before the bad frame has
+//     its reply before the Error, including proposals still running when the stream went bad;
 //   - afterwards, node_status on a new connection answers, channel heights never go down and
 //     every block an invoke reply named is below its channel's height.
 // The peer is restarted on a fresh ledger every 2000 inputs (its in-memory ledger keeps every
@@ -257,8 +253,7 @@ std::vector<scc::peer::Reply> replies_of(const std::string& bytes) {
     scc::peer::Reply reply;
     FUZZ_CHECK(reply.ParseFromArray(bytes.data() + pos + 4, static_cast<int>(length)),
                "a reply frame that is not a Reply");
-    // Every reply has a kind, except (pending in peer_node.cpp, see strict()) list_channels on
-    // a peer without channels: check_reply decides.
+    // Whether it has a kind, check_reply decides.
     out.push_back(std::move(reply));
     pos += 4 + length;
   }
@@ -447,14 +442,6 @@ expectation model(const std::string& stream) {
   return out;
 }
 
-// SCC_FUZZ_PEER_STRICT=1 also checks what scc-peer does not promise yet (docs/reliability.md,
-// Findings): a bad stream's Error comes last, after a reply to every earlier request; every
-// reply has a kind (list_channels on a peer without channels has none).
-bool strict() {
-  static const bool on = std::getenv("SCC_FUZZ_PEER_STRICT") != nullptr;
-  return on;
-}
-
 // Fabric's channel name rule, written out independently of check_channel_name.
 bool valid_channel(const std::string& name) {
   if (name.empty() || name.size() >= 250 || name[0] < 'a' || name[0] > 'z') return false;
@@ -490,8 +477,7 @@ void check_reply(const scc::peer::Request& request, const scc::peer::Reply& repl
                  std::vector<std::pair<std::string, uint64_t>>& blocks) {
   using scc::peer::Reply;
   const std::string where = "reply to request " + std::to_string(request.request_id()) + ": ";
-  FUZZ_CHECK(reply.kind_case() != scc::peer::Reply::KIND_NOT_SET || request.has_list_channels(),
-             where + "a reply without a kind");
+  FUZZ_CHECK(reply.kind_case() != scc::peer::Reply::KIND_NOT_SET, where + "a reply without a kind");
   const std::string error = reply.has_error() ? reply.error().message() : "";
   switch (request.kind_case()) {
     case scc::peer::Request::KIND_NOT_SET:
@@ -506,10 +492,8 @@ void check_reply(const scc::peer::Request& request, const scc::peer::Reply& repl
       return;
     }
     case scc::peer::Request::kListChannels:
-      // A peer without channels answers with no kind at all (it never touches the oneof).
-      FUZZ_CHECK(reply.has_channels() ||
-                     (!strict() && reply.kind_case() == scc::peer::Reply::KIND_NOT_SET),
-                 where + "list_channels answered otherwise");
+      // Also on a peer without channels yet: an empty list, not a reply without a kind.
+      FUZZ_CHECK(reply.has_channels(), where + "list_channels answered otherwise");
       return;
     case scc::peer::Request::kNodeStatus:
       FUZZ_CHECK(reply.has_status(), where + "node_status answered otherwise");
@@ -621,8 +605,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     }
   }
 
-  // A bad stream gets its Error (request_id 0, the documented message) exactly once; strict
-  // mode also wants it last, after a reply to every earlier request.
+  // A bad stream gets its Error (request_id 0, the documented message) exactly once, last,
+  // after a reply to every earlier request.
   if (expected.stream_error) {
     const auto is_stream_error = [&expected](const scc::peer::Reply& reply) {
       return reply.request_id() == 0 && reply.has_error() &&
@@ -633,11 +617,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
                "a bad stream did not get the Error '" + *expected.stream_error + "'");
     FUZZ_CHECK(std::count_if(replies.begin(), replies.end(), is_stream_error) == 1,
                "a bad stream got its Error more than once");
-    if (strict()) {
-      FUZZ_CHECK(found + 1 == replies.end(), "a reply came after the stream's Error '" +
-                                                 *expected.stream_error + "' (request_id " +
-                                                 std::to_string((found + 1)->request_id()) + ")");
-    }
+    FUZZ_CHECK(found + 1 == replies.end(), "a reply came after the stream's Error '" +
+                                               *expected.stream_error + "' (request_id " +
+                                               std::to_string((found + 1)->request_id()) + ")");
     replies.erase(found);
   }
 
@@ -661,12 +643,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     if (!shared_id) check_reply(*range.first->second, reply, blocks);
     unanswered.erase(range.first);
   }
-  if (!expected.stream_error || strict()) {
-    FUZZ_CHECK(unanswered.empty(), std::to_string(unanswered.size()) +
-                                       " request(s) got no reply, the first with request_id " +
-                                       std::to_string(unanswered.begin()->first) +
-                                       (expected.stream_error ? " (before a bad frame)" : ""));
-  }
+  FUZZ_CHECK(unanswered.empty(), std::to_string(unanswered.size()) +
+                                     " request(s) got no reply, the first with request_id " +
+                                     std::to_string(unanswered.begin()->first) +
+                                     (expected.stream_error ? " (before a bad frame)" : ""));
   check_heights(peer.port(), blocks);
   return 0;
 }

@@ -17,14 +17,14 @@
 
 namespace scc::peer {
 
-namespace {
-
 Reply error_reply(uint64_t request_id, std::string message) {
   Reply reply;
   reply.set_request_id(request_id);
   reply.mutable_error()->set_message(std::move(message));
   return reply;
 }
+
+namespace {
 
 void fill_response(const scc::response& from, Response& to) {
   to.set_status(from.status);

@@ -36,6 +36,10 @@ class startup_error : public std::runtime_error {
 // is refused, or nullopt.
 std::optional<std::string> check_channel_name(const std::string& name);
 
+// The Error reply: to a request (request_id) the peer refuses, or with request_id 0 to a stream
+// it refuses.
+Reply error_reply(uint64_t request_id, std::string message);
+
 class peer_node {
  public:
   using reply_fn = std::function<void(Reply)>;

@@ -37,10 +37,7 @@ std::string frame_of(const Reply& reply) {
 }
 
 std::string error_frame(uint64_t request_id, std::string message) {
-  Reply reply;
-  reply.set_request_id(request_id);
-  reply.mutable_error()->set_message(std::move(message));
-  return frame_of(reply);
+  return frame_of(error_reply(request_id, std::move(message)));
 }
 
 }  // namespace
@@ -124,7 +121,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void on_read(const boost::system::error_code& error, std::size_t bytes) {
     read_active_ = false;
     if (closed_) return;
-    if (draining_) return error ? close() : drain();
+    if (draining_) return error ? close() : discard_input();
     if (error) {
       input_ended_ = true;
       if (error == asio::error::eof && reader_.buffered() > 0) {
@@ -169,16 +166,20 @@ class connection : public std::enable_shared_from_this<connection> {
     read();
   }
 
-  // Refuses the stream: one error reply, then the connection closes.
+  // Refuses the stream: the requests read before the bad frame are answered first, then one
+  // error reply (request_id 0) ends the stream, so a client that reads up to that Error has
+  // every answer it will get. Input is discarded meanwhile, so a client that goes on writing
+  // cannot block on a full socket while the peer waits for the replies.
   void fail(std::string message) {
     log::warning("connection {} ({}): {}; closing it", id_, peer_name(), message);
-    enqueue(error_frame(0, std::move(message)));
     failed_ = true;
+    stream_error_ = std::move(message);
+    discard_input();
     maybe_close();
   }
 
   void enqueue(std::string frame) {
-    if (closed_ || (failed_ && !queued_.empty())) return;
+    if (closed_) return;
     queued_.push_back(std::move(frame));
     write();
   }
@@ -202,8 +203,14 @@ class connection : public std::enable_shared_from_this<connection> {
   }
 
   void maybe_close() {
-    if (closed_ || draining_ || write_active_ || !queued_.empty()) return;
-    if (failed_ || (closing_ && awaiting_ == 0)) end_gracefully();
+    if (closed_ || draining_ || (!failed_ && !closing_) || awaiting_ > 0) return;
+    if (failed_ && !stream_error_sent_) {
+      // Queued behind the last reply, in the same write if that one is still waiting.
+      stream_error_sent_ = true;
+      return enqueue(error_frame(0, std::move(stream_error_)));
+    }
+    if (write_active_ || !queued_.empty()) return;
+    end_gracefully();
   }
 
   // Every reply is written. Closing now, with requests the peer did not read still in the
@@ -219,19 +226,26 @@ class connection : public std::enable_shared_from_this<connection> {
     drain_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
       if (!error) self->close();
     });
-    if (!read_active_) drain();
+    discard_input();
   }
 
-  void drain() {
-    if (closed_) return;
+  // Reads and drops what the client sends until it ends its side. Once draining, that end (or a
+  // failed read) closes the connection; before, it is only noted.
+  void discard_input() {
+    if (closed_ || read_active_ || input_ended_) return;
     read_active_ = true;
     socket_.async_read_some(
         asio::buffer(discard_),
         asio::bind_executor(strand_, [self = shared_from_this()](
                                          const boost::system::error_code& error, std::size_t) {
           self->read_active_ = false;
-          if (error) return self->close();
-          self->drain();
+          if (self->closed_) return;
+          if (error) {
+            if (self->draining_ || error != asio::error::eof) return self->close();
+            self->input_ended_ = true;
+            return self->maybe_close();
+          }
+          self->discard_input();
         }));
   }
 
@@ -268,7 +282,9 @@ class connection : public std::enable_shared_from_this<connection> {
   bool paused_ = false;
   bool stop_reading_ = false;
   bool closing_ = false;
-  bool failed_ = false;
+  bool failed_ = false;              // the stream went bad: stream_error_ ends it
+  bool stream_error_sent_ = false;
+  std::string stream_error_;
   bool input_ended_ = false;  // the client ended its side
   bool draining_ = false;     // replies all written, discarding input until the client ends
   bool closed_ = false;
@@ -277,7 +293,11 @@ class connection : public std::enable_shared_from_this<connection> {
 
 server::server(asio::io_context& io, peer_node& node, const std::string& listen_address,
                uint32_t frame_limit)
-    : io_(io), node_(node), frame_limit_(frame_limit), acceptor_(io) {
+    : io_(io),
+      node_(node),
+      frame_limit_(frame_limit),
+      acceptor_(io),
+      keep_running_(boost::asio::make_work_guard(io)) {
   const std::optional<host_port> where = split_host_port(listen_address);
   if (!where) {
     throw startup_error("peer.listenAddress '" + listen_address + "' is not HOST:PORT");
@@ -353,11 +373,15 @@ bool server::close_connections(std::chrono::milliseconds grace) {
   while (std::chrono::steady_clock::now() < deadline) {
     {
       const std::lock_guard<std::mutex> lock(registry_->mutex);
-      if (registry_->connections.empty()) return true;
+      if (registry_->connections.empty()) {
+        keep_running_.reset();
+        return true;
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (const auto& live : live_connections()) live->close_now();
+  keep_running_.reset();
   return false;
 }
 

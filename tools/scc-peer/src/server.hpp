@@ -6,6 +6,9 @@
 // else is affected. Replies of one connection are written in batches (one write for every
 // reply ready), and a connection stops reading while too many of its requests await replies,
 // so a client that never reads cannot make the peer buffer without bound.
+//
+// The server keeps its io_context running (run() does not return for lack of work) from its
+// construction until close_connections().
 #ifndef SCC_PEER_SERVER_HPP
 #define SCC_PEER_SERVER_HPP
 
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "peer_node.hpp"
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -38,7 +42,8 @@ class server {
   // Stops accepting and stops reading requests; connections stay open for their replies.
   void stop_accepting();
   // Closes every connection once its queued replies are written. Returns false if some were
-  // still open at the deadline (they are then closed at once).
+  // still open at the deadline (they are then closed at once). From then on the server no
+  // longer keeps the io_context's run() from returning.
   bool close_connections(std::chrono::milliseconds grace);
 
  private:
@@ -58,6 +63,10 @@ class server {
   uint32_t frame_limit_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
+  // Replies arrive from chaincode and committer threads. Once the server stops reading, a
+  // connection awaiting them may have no socket operation pending: without this, run() would
+  // return and the replies of transactions already committed would never be written.
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
   std::shared_ptr<registry> registry_ = std::make_shared<registry>();
 };
 

@@ -200,3 +200,60 @@ TEST_CASE("SIGTERM finishes the block in flight, answers it and exits 0") {
   CHECK(status_of(peer) == "channel ch: height 2\n");
   CHECK(peer.stop() == 0);
 }
+
+// Once the peer stops reading, a connection that awaits replies may have no socket operation
+// pending: the io_context must not run out of work then, or the replies of a transaction still
+// running and of one the stop commits are never written (the stress crash test's SIGTERM round
+// lost them now and then).
+TEST_CASE("SIGTERM answers what is still running and what it commits, after the stop refused more") {
+  temp_folder folder("sigterm-idle");
+  peer_process peer(folder.path(),
+                    core_yaml({{"kvscc", SCC_PEER_KVSCC}, {"loops", SCC_PEER_LOOPS}}),
+                    {{"CORE_SCCPEER_BLOCKCUTTER_BATCHTIMEOUT", "10m"},
+                     {"CORE_SCCPEER_BLOCKCUTTER_MAXMESSAGECOUNT", "1000"}});
+  REQUIRE_MESSAGE(peer.start(), peer.log());
+  client connection(peer.address());
+  proposer make("ch");
+  REQUIRE(connection.call(make.make(false, "kvscc", {"get", "x"}), reply_timeout).has_invocation());
+
+  // An invoke that waits in the block cutter, and a query whose chaincode takes 1.5 s.
+  Request invoke = make.make(true, "kvscc", {"put", "k", "v"});
+  invoke.set_request_id(connection.next_request_id());
+  connection.send(invoke);
+  Request slow = make.make(false, "loops", {"sleep_then_put", "1500"});
+  slow.set_request_id(connection.next_request_id());
+  connection.send(slow);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the slow one is running
+
+  std::thread stopper([&] { CHECK(peer.stop(SIGTERM) == 0); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (peer.log().find("received SIGTERM") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // it no longer reads requests
+  // Read and refused: after its answer the connection has nothing left to read or write.
+  Request late = make.make(false, "kvscc", {"get", "k"});
+  late.set_request_id(connection.next_request_id());
+  connection.send(late);
+
+  std::map<uint64_t, Reply> replies;
+  try {
+    for (int index = 0; index < 3; ++index) {
+      Reply reply = connection.receive(reply_timeout);
+      replies.emplace(reply.request_id(), std::move(reply));
+    }
+  } catch (const client_error& failure) {
+    FAIL_CHECK("the connection ended with replies missing: " << std::string(failure.what()));
+  }
+  stopper.join();
+  REQUIRE(replies.count(late.request_id()) == 1);
+  CHECK(replies.at(late.request_id()).error().message() == "the peer is shutting down");
+  REQUIRE(replies.count(slow.request_id()) == 1);
+  CHECK(replies.at(slow.request_id()).invocation().response().status() == 200);
+  REQUIRE(replies.count(invoke.request_id()) == 1);
+  const InvocationResult& committed = replies.at(invoke.request_id()).invocation();
+  CHECK(committed.in_block());
+  CHECK(committed.validation_code_name() == "VALID");
+  CHECK(peer.log().find("did not drain in time") == std::string::npos);
+}

@@ -1,6 +1,7 @@
 // Bad input on one connection: garbage bytes, an oversize frame, a truncated frame, a client
 // that disconnects mid-frame. Each gets an error reply (when the client still listens) and its
 // connection closed; the peer and its other clients carry on.
+#include <set>
 #include <string>
 
 #include "peer_harness.hpp"
@@ -81,6 +82,29 @@ TEST_CASE("bad frames close their own connection only") {
     const Reply reply = big.receive(reply_timeout);
     CHECK(reply.request_id() == 7);
     CHECK(reply.has_invocation());  // kvscc refuses three arguments to get, but it answered
+  }
+  SUBCASE("the requests before a bad frame are answered first, the Error comes last") {
+    client bad(peer.address());
+    std::string stream;
+    std::set<uint64_t> ids;
+    for (uint64_t id = 1; id <= 8; ++id) {
+      // Invokes wait for their block; queries are answered once their chaincode returns.
+      Request request = id % 2 == 0
+                            ? make.make(true, "kvscc", {"put", "before" + std::to_string(id), "v"})
+                            : make.make(false, "kvscc", {"get", "k"});
+      request.set_request_id(id);
+      ids.insert(id);
+      stream += frame(request.SerializeAsString());
+    }
+    bad.send_raw(stream + frame(std::string("\xff\xff\xff", 3)));
+    for (std::size_t index = 0; index < 8; ++index) {
+      const Reply reply = bad.receive(reply_timeout);
+      CAPTURE(reply.ShortDebugString());
+      REQUIRE(ids.erase(reply.request_id()) == 1);
+      REQUIRE(reply.has_invocation());
+      CHECK(reply.invocation().in_block() == (reply.request_id() % 2 == 0));
+    }
+    CHECK(refusal(bad) == "undecodable frame: its 3 bytes are not an scc.peer.Request");
   }
   SUBCASE("a truncated frame: the client stops sending mid-frame") {
     client bad(peer.address());
