@@ -6,9 +6,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
-plugin_must_exist "$CC2CC_PLUGIN"
-plugin_must_exist "$TOKENSCC_PLUGIN"
-plugin_must_exist "$REGISTRYSCC_PLUGIN"
+plugin_must_exist CC2CC_PLUGIN
+plugin_must_exist TOKENSCC_PLUGIN
+plugin_must_exist REGISTRYSCC_PLUGIN
 require network deploy tokenscc "$TOKENSCC_PLUGIN"
 require network deploy registryscc "$REGISTRYSCC_PLUGIN" --collections-config "$COLLECTIONS_CONFIG"
 require network deploy cc2cc "$CC2CC_PLUGIN"

@@ -12,7 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
 [[ -x "${SCC_PEER:-}" ]] || skip "scc-peer was not built"
-for plugin in "$KVSCC_PLUGIN" "$PROBESCC_PLUGIN" "$TOKENSCC_PLUGIN" "$REGISTRYSCC_PLUGIN" "$CC2CC_PLUGIN"; do
+for plugin in KVSCC_PLUGIN PROBESCC_PLUGIN TOKENSCC_PLUGIN REGISTRYSCC_PLUGIN CC2CC_PLUGIN; do
   plugin_must_exist "$plugin"
 done
 

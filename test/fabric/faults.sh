@@ -5,8 +5,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
-plugin_must_exist "$PROBESCC_PLUGIN"
-plugin_must_exist "$NOT_A_PLUGIN"
+plugin_must_exist PROBESCC_PLUGIN
+plugin_must_exist NOT_A_PLUGIN
 require network deploy probescc "$PROBESCC_PLUGIN"
 server_pid() {
   cat "$FABRIC_NET_DIR/pids/cc-probescc.pid"

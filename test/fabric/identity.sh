@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
-plugin_must_exist "$PROBESCC_PLUGIN"
+plugin_must_exist PROBESCC_PLUGIN
 require network deploy probescc "$PROBESCC_PLUGIN"
 
 for org in 1 2; do

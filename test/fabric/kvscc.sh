@@ -5,8 +5,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
-plugin_must_exist "$KVSCC_PLUGIN"
-plugin_must_exist "$PROBESCC_PLUGIN"
+plugin_must_exist KVSCC_PLUGIN
+plugin_must_exist PROBESCC_PLUGIN
 
 require network deploy kvscc "$KVSCC_PLUGIN"
 require network deploy probescc "$PROBESCC_PLUGIN"

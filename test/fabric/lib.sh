@@ -226,6 +226,9 @@ is_running() {
   [[ "${stat:0:1}" != Z && "${stat:0:1}" != X ]]
 }
 
+# plugin_must_exist VARIABLE: skips unless the plugin the variable names was built.
 plugin_must_exist() {
-  [[ -f "$1" ]] || skip "plugin $1 was not built"
+  local path="${!1:-}"
+  [[ -n "$path" ]] || skip "$1 is not set (its plugin is not part of this build)"
+  [[ -f "$path" ]] || skip "plugin $path was not built"
 }

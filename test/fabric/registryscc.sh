@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
-plugin_must_exist "$REGISTRYSCC_PLUGIN"
+plugin_must_exist REGISTRYSCC_PLUGIN
 require network deploy registryscc "$REGISTRYSCC_PLUGIN" --collections-config "$COLLECTIONS_CONFIG"
 
 details='{"purchase_price":900,"serial_number":"SN-42"}'

@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
-plugin_must_exist "$KVSCC_PLUGIN"
+plugin_must_exist KVSCC_PLUGIN
 require network deploy kvscctls "$KVSCC_PLUGIN" --tls
 dir="$FABRIC_NET_DIR/chaincodes/kvscctls"
 ca="$FABRIC_NET_DIR/chaincode-tls"

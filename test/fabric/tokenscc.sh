@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
-plugin_must_exist "$TOKENSCC_PLUGIN"
+plugin_must_exist TOKENSCC_PLUGIN
 require network deploy tokenscc "$TOKENSCC_PLUGIN"
 
 balance() {
