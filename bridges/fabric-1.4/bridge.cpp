@@ -79,7 +79,10 @@ class proposal_reader {
 scc::host::proposal decode_proposal(const uint8_t* data, std::size_t size) {
   proposal_reader in(data, size);
   scc::host::proposal context;
-  for (auto count = in.number(4); count > 0; --count) context.args.push_back(in.bytes());
+  const auto arg_count = static_cast<std::size_t>(in.number(4));
+  if (arg_count > size / 4) throw std::runtime_error("the bridge's proposal encoding is corrupt");
+  context.args.reserve(arg_count);
+  for (std::size_t i = 0; i < arg_count; ++i) context.args.push_back(in.bytes());
   context.tx_id = in.bytes();
   context.channel_id = in.bytes();
   context.creator = in.bytes();
