@@ -13,6 +13,10 @@
 #             commit. Idempotent: again with the same arguments it changes nothing; with another
 #             plugin file it restarts the server; with another definition it commits the next
 #             sequence. --tls: mutual TLS between peers and chaincode server (a CA made here).
+#   deploy NAME PLUGIN.so --peer-launched [--collections-config F] [--version V]
+#             the package carries the plugin; each peer builds it with scripts/fabric/scc-launcher
+#             and starts scc-ccaas itself, which dials the peer (the classic chaincode mode, TLS
+#             set up by the peer). NET/pids records those processes too.
 #   deploy NAME --server-command CMD [...]
 #             the same with another chaincode server, e.g. a fabric-shim one: CMD runs under bash
 #             with CHAINCODE_ID, CHAINCODE_SERVER_ADDRESS (and CHAINCODE_TLS_KEY, _CERT,
@@ -425,6 +429,8 @@ CORE_PEER_FILESYSTEMPATH=$NET/data/peer$n
 CORE_LEDGER_SNAPSHOTS_ROOTDIR=$NET/data/peer$n/snapshots
 CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$ops_port
 CORE_CHAINCODE_EXECUTETIMEOUT=$EXECUTE_TIMEOUT
+SCC_CCAAS=${SCC_CCAAS:-$REPO_ROOT/build/tools/scc-ccaas/scc-ccaas}
+SCC_LAUNCHER_PIDS=$NET/pids
 ENV
   done
   for n in 1 2; do
@@ -482,12 +488,21 @@ write_config_files() {
   cp "$SAMPLECONFIG/orderer.yaml" "$NET/config/orderer.yaml"
   # core.yaml: Fabric's sample with the two edits a Docker-less CCaaS peer needs. Both are edited
   # in the file because an empty string and a list cannot come from the environment.
+  # The second builder, scc-launcher, takes packages that carry the plugin itself and has the
+  # peer start scc-ccaas for them (deploy --peer-launched).
   sed -e 's|^\(    endpoint:\) unix:///var/run/docker.sock$|\1 ""|' \
     -e 's|^\( *- name:\) ccaas_builder$|\1 scc_ccaas_builder|' \
     -e "s|^\\( *path:\\) /opt/hyperledger/ccaas_builder\$|\\1 $TEMPLATES/ccaas-builder|" \
+    -e "/^ *- CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG\$/a\\
+       - name: scc_launcher\\
+         path: $TEMPLATES/scc-launcher\\
+         propagateEnvironment:\\
+           - SCC_CCAAS\\
+           - SCC_LAUNCHER_PIDS" \
     "$SAMPLECONFIG/core.yaml" >"$NET/config/core.yaml"
   grep -q '^    endpoint: ""$' "$NET/config/core.yaml" &&
-    grep -q "path: $TEMPLATES/ccaas-builder\$" "$NET/config/core.yaml" ||
+    grep -q "path: $TEMPLATES/ccaas-builder\$" "$NET/config/core.yaml" &&
+    grep -q "path: $TEMPLATES/scc-launcher\$" "$NET/config/core.yaml" ||
     die "could not edit $SAMPLECONFIG/core.yaml (vm.endpoint, chaincode.externalBuilders): not Fabric $FABRIC_VERSION's sampleconfig?"
   sed -e "s|@NET@|$NET|g" -e "s|@ORDERER_PORT@|$ORDERER_PORT|g" -e "s|@PEER1_PORT@|$PEER1_PORT|g" \
     -e "s|@PEER2_PORT@|$PEER2_PORT|g" -e "s|@BATCH_TIMEOUT@|$BATCH_TIMEOUT|g" \
@@ -680,6 +695,19 @@ write_ccaas_package() {
   rm -rf "$work"
 }
 
+# A package of type "scc" for the scc-launcher builder: the plugin itself, which each peer
+# serves by starting scc-ccaas in the classic mode (it dials the peer).
+write_scc_package() {
+  local name="$1" plugin="$2" out="$3" work
+  work="$(mktemp -d)"
+  cp "$plugin" "$work/plugin.so"
+  jq -n --arg package_label "$name" '{"type": "scc", "label": $package_label}' >"$work/metadata.json"
+  local tar_flags=(--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner)
+  tar -C "$work" "${tar_flags[@]}" -cf - plugin.so | gzip -n >"$work/code.tar.gz"
+  tar -C "$work" "${tar_flags[@]}" -cf - metadata.json code.tar.gz | gzip -n >"$out"
+  rm -rf "$work"
+}
+
 # start_chaincode_server NAME PACKAGE_ID ADDRESS TLS PLUGIN SERVER_COMMAND: (re)starts the
 # server unless the same one already runs. Dies with the server's own words if it does not come up.
 start_chaincode_server() {
@@ -756,7 +784,7 @@ lifecycle_tx() {
 }
 
 cmd_deploy() {
-  local name="" plugin="" collections="" tls=0 version=1.0 server_command="" policy=""
+  local name="" plugin="" collections="" tls=0 version=1.0 server_command="" policy="" launched=0
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --collections-config)
@@ -777,6 +805,10 @@ cmd_deploy() {
         [[ $# -ge 2 ]] || die "--signature-policy needs a policy"
         policy="$2"
         shift 2
+        ;;
+      --peer-launched)
+        launched=1
+        shift
         ;;
       --server-command)
         [[ $# -ge 2 ]] || die "--server-command needs a command"
@@ -800,6 +832,10 @@ cmd_deploy() {
   # Fabric's rule for chaincode names.
   [[ "$name" =~ ^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$ ]] ||
     die "'$name' is not a valid chaincode name (letters and digits, with single - or _ between them)"
+  if [[ $launched -eq 1 ]]; then
+    [[ $tls -eq 0 && -z "$server_command" ]] ||
+      die "deploy $name: --peer-launched goes with neither --tls (the peer sets up TLS itself) nor --server-command"
+  fi
   if [[ -z "$server_command" ]]; then
     [[ -n "$plugin" ]] || die "deploy $name: which plugin .so?"
     [[ -f "$plugin" ]] || die "deploy $name: $plugin does not exist"
@@ -819,7 +855,9 @@ cmd_deploy() {
   address="127.0.0.1:$port"
   [[ "$tls" == 0 ]] || ensure_chaincode_tls "$name"
 
-  if [[ -n "$server_command" ]]; then
+  if [[ $launched -eq 1 ]]; then
+    write_scc_package "$name" "$plugin" "$package"
+  elif [[ -n "$server_command" ]]; then
     write_ccaas_package "$name" "$address" "$tls" "$package"
   else
     local package_flags=(--label "$name" --address "$address")
@@ -843,7 +881,13 @@ cmd_deploy() {
     fi
   done
 
-  start_chaincode_server "$name" "$package_id" "$address" "$tls" "$plugin" "$server_command"
+  if [[ $launched -eq 1 ]]; then
+    # The peers start scc-ccaas themselves, on the first transaction.
+    stop_process "cc-$name"
+    rm -f "$dir/server.identity"
+  else
+    start_chaincode_server "$name" "$package_id" "$address" "$tls" "$plugin" "$server_command"
+  fi
 
   # The definition: what must be approved and committed for this deploy.
   local definition committed_sequence record
@@ -855,7 +899,7 @@ cmd_deploy() {
   [[ -n "$committed_sequence" ]] || committed_sequence=0
   record="$(cat "$dir/definition" 2>/dev/null || true)"
   if [[ "$committed_sequence" -gt 0 && "$record" == "sequence=$committed_sequence $definition" ]]; then
-    note "$name is deployed (sequence $committed_sequence, package $package_id), serving on $address"
+    note "$name is deployed (sequence $committed_sequence, package $package_id)"
     return 0
   fi
   local sequence=$((committed_sequence + 1))
@@ -874,7 +918,11 @@ cmd_deploy() {
     die "committing $name (sequence $sequence) failed"
   echo "sequence=$sequence $definition" >"$dir/definition"
   echo "$package_id" >"$dir/package_id"
-  note "deployed $name (sequence $sequence, package $package_id), serving on $address"
+  if [[ $launched -eq 1 ]]; then
+    note "deployed $name (sequence $sequence, package $package_id), launched by each peer"
+  else
+    note "deployed $name (sequence $sequence, package $package_id), serving on $address"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/fabric/ccaas-builder: detect, build and release accept and refuse the packages that
 # Fabric's own ccaas_builder (ccaas_builder/cmd in Fabric 2.5) accepts and refuses, and write
-# what it writes.
+# what it writes. Then scripts/fabric/scc-launcher, the builder for packages that carry the
+# plugin: it takes exactly those, and the two never claim each other's packages.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip "jq is not installed (apt-get install jq)"
@@ -118,4 +119,38 @@ run_step release "$work/out" "$work/release"
 expect_eq "release refuses a build output without connection.json" 1 "$rc"
 run_step release "$work/out"
 expect_eq "release refuses too few arguments" 1 "$rc"
+
+# ---- scc-launcher ----
+launcher="$SCC_SOURCE_DIR/scripts/fabric/scc-launcher/bin"
+launcher_step() {
+  rc=0
+  output="$("$launcher/$1" "${@:2}" 2>&1)" || rc=$?
+}
+echo '{"type":"scc","label":"kv"}' >"$work/meta/metadata.json"
+launcher_step detect "$work/src" "$work/meta"
+expect_eq "the launcher detects type scc" 0 "$rc"
+run_step detect "$work/src" "$work/meta"
+expect_eq "the ccaas builder leaves scc packages alone" 1 "$rc"
+echo '{"type":"ccaas","label":"kv"}' >"$work/meta/metadata.json"
+launcher_step detect "$work/src" "$work/meta"
+expect_eq "the launcher leaves ccaas packages alone" 1 "$rc"
+echo '{"type":"scc","label":"kv"}' >"$work/meta/metadata.json"
+reset_dirs
+launcher_step build "$work/src" "$work/meta" "$work/out"
+expect_eq "the launcher refuses a package without plugin.so" 1 "$rc"
+expect_match "the launcher says what is missing" "no plugin.so" "$output"
+printf 'ELF?' >"$work/src/plugin.so"
+launcher_step build "$work/src" "$work/meta" "$work/out"
+expect_eq "the launcher builds a package with plugin.so" 0 "$rc"
+expect_eq "build keeps the plugin's bytes" "ELF?" "$(cat "$work/out/plugin.so")"
+launcher_step release "$work/out" "$work/release"
+expect_eq "the launcher's release succeeds" 0 "$rc"
+expect_eq "release writes no connection.json, so the peer runs the chaincode" "" \
+  "$(find "$work/release" -name connection.json)"
+mkdir -p "$work/run"
+echo '{"chaincode_id":"kv:00","peer_address":"127.0.0.1:1","mspid":"Org1MSP"}' >"$work/run/chaincode.json"
+rc=0
+output="$(env -u SCC_CCAAS "$launcher/run" "$work/out" "$work/run" 2>&1)" || rc=$?
+expect_eq "run refuses to start without SCC_CCAAS" 1 "$rc"
+expect_match "run says why" "SCC_CCAAS does not name the scc-ccaas binary" "$output"
 finish
