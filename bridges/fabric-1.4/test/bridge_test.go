@@ -152,6 +152,20 @@ func TestConcurrentCallsOnANonThreadSafePlugin(t *testing.T) {
 			}
 		}(worker)
 	}
+	// The plugin is not thread-safe, so no two calls of it may overlap.
+	for worker := 0; worker < 8; worker++ {
+		wait.Add(1)
+		go func(worker int) {
+			defer wait.Done()
+			stub := shim.NewMockStub("probescc", probe(t))
+			for i := 0; i < 10; i++ {
+				if got := stub.MockInvoke("tx", args("exclusive")); string(got.Payload) != "alone" {
+					failures <- fmt.Sprintf("worker %d: calls overlapped: %d %q %q", worker, got.Status, got.Message, got.Payload)
+					return
+				}
+			}
+		}(worker)
+	}
 	wait.Wait()
 	close(failures)
 	for failure := range failures {

@@ -1,7 +1,10 @@
 // probescc - a plugin whose functions each expose one piece of Fabric behaviour as an answer a
 // test can compare, for the bridge's tests on the real Fabric 1.4 peer and over the shim's
 // MockStub. Every answer is text; 404 means "absent".
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 #include <string>
 #include <vector>
@@ -144,6 +147,13 @@ class probescc {
       const std::string value(static_cast<std::size_t>(std::stoul(arg(1))), 'x');
       stub.put_state(arg(0), value);
       return scc::success(value);
+    }
+    if (function == "exclusive") {  // overlapped: another call ran inside this one
+      static std::atomic<int> inside{0};
+      const int others = inside.fetch_add(1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      inside.fetch_sub(1);
+      return scc::success(others == 0 ? "alone" : "overlapped");
     }
     if (function == "throw") throw std::runtime_error("probescc threw on purpose");
     if (function == "status") return {std::stoi(arg(0)), "status on request", "payload"};
