@@ -13,7 +13,7 @@
 #       If the peer does not start (a refused plugin panics it), prints its log's end and fails.
 #   invoke NAME JSON [--transient JSON]   peer chaincode invoke ... --waitForEvent
 #   query NAME JSON [--transient JSON]    peer chaincode query
-#       Run the real 1.4 CLI as Org1's admin; its output and exit status are passed on unchanged.
+#       Run the real 1.4 CLI as Org1's admin (MSP ID SampleOrg); its output and exit status are passed on unchanged.
 #   down
 #       Stops the orderer and peer that up started (by their pids), nothing else.
 #
