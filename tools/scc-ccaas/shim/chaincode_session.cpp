@@ -2,6 +2,7 @@
 
 #include "peer/chaincode.pb.h"
 #include "peer/proposal_response.pb.h"
+#include "fiber.hpp"
 #include "proposal_decoder.hpp"
 #include "remote_transaction.hpp"
 #include "session_log.hpp"
@@ -42,8 +43,12 @@ std::string short_id(const std::string& tx_id) { return tx_id.substr(0, 8); }
 
 }  // namespace
 
-chaincode_session::chaincode_session(scc::host::plugin_instance& plugin, std::string chaincode_id)
-    : plugin_(plugin), chaincode_id_(std::move(chaincode_id)), pool_(new pool_holder) {}
+chaincode_session::chaincode_session(scc::host::plugin_instance& plugin, std::string chaincode_id,
+                                     executor how)
+    : plugin_(plugin),
+      chaincode_id_(std::move(chaincode_id)),
+      pool_(new pool_holder),
+      executor_(how) {}
 
 chaincode_session::~chaincode_session() = default;
 
@@ -63,6 +68,8 @@ bool chaincode_session::send(const ChaincodeMessage& message) {
   std::unique_lock<std::mutex> lock(write_mutex_);
   if (write_failed_) return false;
   outgoing_.push_back(message);
+  // Fibers: the reading thread writes everything out once it has handled a message.
+  if (executor_ == executor::fibers) return true;
   if (writing_) return true;  // the thread writing now sends it too
   writing_ = true;
   std::vector<ChaincodeMessage> batch;
@@ -93,9 +100,30 @@ void chaincode_session::answer_error(const ChaincodeMessage& to, const std::stri
 void chaincode_session::run(message_stream& stream) {
   attach(stream);
   start();
+  flush();
   ChaincodeMessage message;
-  while (!write_failed() && stream.read(message)) handle(message);
+  while (!write_failed() && stream.read(message)) {
+    handle(message);
+    flush();
+  }
   end();
+}
+
+void chaincode_session::flush() {
+  if (executor_ != executor::fibers) return;
+  std::vector<ChaincodeMessage> batch;
+  {
+    const std::lock_guard<std::mutex> lock(write_mutex_);
+    batch.swap(outgoing_);
+  }
+  bool ok = true;
+  for (std::size_t i = 0; i < batch.size() && ok; ++i) {
+    ok = stream_->write(batch[i], i + 1 < batch.size());
+  }
+  if (!ok) {
+    const std::lock_guard<std::mutex> lock(write_mutex_);
+    write_failed_ = true;
+  }
 }
 
 bool chaincode_session::write_failed() {
@@ -113,6 +141,25 @@ void chaincode_session::start() {
 }
 
 void chaincode_session::end() {
+  if (executor_ == executor::fibers) {
+    // Every waiting transaction learns that the stream has gone; those not started never run.
+    std::vector<std::shared_ptr<running_transaction>> waiting;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      stream_ended_ = true;
+      for (auto& [key, tx] : transactions_) {
+        tx->stream_ended = true;
+        if (tx->runner != nullptr) waiting.push_back(tx);
+      }
+    }
+    waiting_to_start_.clear();
+    for (const auto& tx : waiting) {
+      if (tx->runner != nullptr) resume(*tx->runner);
+    }
+    const std::lock_guard<std::mutex> lock(mutex_);
+    transactions_.clear();
+    return;
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   stream_ended_ = true;
   for (auto& [key, tx] : transactions_) {
@@ -187,7 +234,43 @@ void chaincode_session::start_transaction(ChaincodeMessage& message) {
     }
   }
   auto owned = std::make_shared<ChaincodeMessage>(std::move(message));
+  if (executor_ == executor::fibers) {
+    if (!plugin_.info().thread_safe() && plugin_busy_) {
+      waiting_to_start_.push_back(std::move(owned));
+      return;
+    }
+    launch_fiber(std::move(owned));
+    return;
+  }
   pool_->pool.submit([this, owned] { execute(*owned); });
+}
+
+void chaincode_session::launch_fiber(std::shared_ptr<ChaincodeMessage> message) {
+  plugin_busy_ = true;
+  auto runner = std::make_unique<fiber>([this, message] { execute(*message); });
+  fiber& started = *runner;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto found =
+        transactions_.find(transaction_key(message->channel_id(), message->txid()));
+    if (found != transactions_.end()) found->second->runner = &started;
+  }
+  fibers_.emplace(&started, std::move(runner));
+  resume(started);
+}
+
+// Runs a fiber until it yields or ends; an ended one is released, and with a plugin that is not
+// thread-safe the next waiting transaction starts.
+void chaincode_session::resume(fiber& runner) {
+  runner.resume();
+  if (!runner.finished()) return;
+  fibers_.erase(&runner);
+  plugin_busy_ = false;
+  if (!waiting_to_start_.empty()) {
+    std::shared_ptr<ChaincodeMessage> next = std::move(waiting_to_start_.front());
+    waiting_to_start_.pop_front();
+    launch_fiber(std::move(next));
+  }
 }
 
 void chaincode_session::execute(const ChaincodeMessage& message) {
@@ -252,6 +335,18 @@ ChaincodeMessage chaincode_session::exchange(const ChaincodeMessage& request) {
     tx->waiting = true;
     tx->reply.reset();
   }
+  if (executor_ == executor::fibers) {
+    send(request);
+    fiber::yield();  // the reply, or the end of the stream, resumes this fiber
+    tx->waiting = false;
+    if (!tx->reply) {
+      throw scc::host::error(SCC_STATUS_LEDGER_ERROR,
+                             "the peer closed the chaincode stream during the transaction");
+    }
+    ChaincodeMessage reply = std::move(*tx->reply);
+    tx->reply.reset();
+    return reply;
+  }
   const bool sent = send(request);
   std::unique_lock<std::mutex> lock(tx->mutex);
   if (!sent) {
@@ -284,7 +379,11 @@ void chaincode_session::deliver_reply(ChaincodeMessage& message) {
     if (tx->waiting && !tx->reply) {
       tx->reply = std::move(message);
       lock.unlock();
-      tx->replied.notify_one();
+      if (executor_ == executor::fibers) {
+        resume(*tx->runner);
+      } else {
+        tx->replied.notify_one();
+      }
       return;
     }
   }

@@ -16,6 +16,7 @@
 #define SCC_CCAAS_CHAINCODE_SESSION_HPP
 
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,9 +31,20 @@
 
 namespace scc::ccaas {
 
+class fiber;
+
+// How transactions run.
+//   fibers   each on its own stack, on the thread that reads the stream (run() only): a
+//            transaction waiting for the peer yields, the reply resumes it. No thread hand-offs,
+//            but plugin code that computes or blocks for long holds up the whole stream.
+//   threads  each on a thread of its own: a blocking or busy thread-safe plugin does not hold
+//            up the others, at the price of waking a thread for every message.
+enum class executor { fibers, threads };
+
 class chaincode_session {
  public:
-  chaincode_session(scc::host::plugin_instance& plugin, std::string chaincode_id);
+  chaincode_session(scc::host::plugin_instance& plugin, std::string chaincode_id,
+                    executor how = executor::threads);
   ~chaincode_session();
   chaincode_session(const chaincode_session&) = delete;
   chaincode_session& operator=(const chaincode_session&) = delete;
@@ -42,9 +54,10 @@ class chaincode_session {
   // and end.
   void run(message_stream& stream);
 
-  // For transports that deliver messages as they come (gRPC's callback API): attach the stream
-  // (only its write is used), start (sends REGISTER), then handle each message (never blocks),
-  // and end once no more will come (blocks until the session's transactions have finished).
+  // For transports that deliver messages as they come (gRPC's callback API; threads only):
+  // attach the stream (only its write is used), start (sends REGISTER), then handle each message
+  // (never blocks), and end once no more will come (blocks until the session's transactions
+  // have finished).
   void attach(message_stream& stream) { stream_ = &stream; }
   void start();
   void handle(protos::ChaincodeMessage& message);
@@ -67,9 +80,13 @@ class chaincode_session {
     bool stream_ended = false;
     std::optional<protos::ChaincodeMessage> reply;
     std::condition_variable replied;
+    fiber* runner = nullptr;  // fibers: the fiber running this transaction
   };
 
   bool write_failed();
+  void flush();
+  void launch_fiber(std::shared_ptr<protos::ChaincodeMessage> message);
+  void resume(fiber& runner);
   void start_transaction(protos::ChaincodeMessage& message);
   void execute(const protos::ChaincodeMessage& message);
   void deliver_reply(protos::ChaincodeMessage& message);
@@ -93,6 +110,13 @@ class chaincode_session {
   std::condition_variable all_finished_;
   struct pool_holder;
   std::unique_ptr<pool_holder> pool_;
+
+  // fibers only; touched by the reading thread alone.
+  const executor executor_;
+  std::unordered_map<fiber*, std::unique_ptr<fiber>> fibers_;
+  // A plugin that is not thread-safe runs one transaction at a time: the others wait here.
+  bool plugin_busy_ = false;
+  std::deque<std::shared_ptr<protos::ChaincodeMessage>> waiting_to_start_;
 };
 
 // The key a reply is matched by: Fabric's shims use channel id and txid together.

@@ -61,6 +61,36 @@ std::string describe(const scc::host::plugin_info& info) {
          (info.thread_safe() ? ", thread-safe" : ", calls serialised") + ")";
 }
 
+executor executor_of(const serve_settings& settings) {
+  return settings.executor == "threads" ? executor::threads : executor::fibers;
+}
+
+// Connect on gRPC's synchronous API: the handler's thread reads the stream and runs the
+// session's fibers.
+class blocking_connect_service final : public protos::Chaincode::Service {
+ public:
+  blocking_connect_service(scc::host::plugin_instance& plugin, std::string chaincode_id)
+      : plugin_(plugin), chaincode_id_(std::move(chaincode_id)) {}
+
+  grpc::Status Connect(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<protos::ChaincodeMessage, protos::ChaincodeMessage>* stream)
+      override {
+    log::info("peer " + context->peer() + " connected");
+    grpc_message_stream<grpc::ServerReaderWriter<protos::ChaincodeMessage,
+                                                 protos::ChaincodeMessage>>
+        messages(*stream);
+    chaincode_session session(plugin_, chaincode_id_, executor::fibers);
+    session.run(messages);
+    log::info("peer " + context->peer() + " disconnected");
+    return grpc::Status::OK;
+  }
+
+ private:
+  scc::host::plugin_instance& plugin_;
+  const std::string chaincode_id_;
+};
+
 std::shared_ptr<grpc::ServerCredentials> server_credentials(const serve_settings& settings) {
   if (!settings.tls) return grpc::InsecureServerCredentials();
   const server_tls& tls = *settings.tls;
@@ -87,11 +117,16 @@ int serve_connect(const serve_settings& settings) {
     std::fprintf(stderr, "scc-ccaas: %s\n", e.what());
     return 1;
   }
-  connect_service service(*plugin, settings.chaincode_id);
+  connect_service threaded_service(*plugin, settings.chaincode_id);
+  blocking_connect_service fiber_service(*plugin, settings.chaincode_id);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(settings.listen_address, credentials, &port);
-  builder.RegisterService(&service);
+  if (executor_of(settings) == executor::fibers) {
+    builder.RegisterService(&fiber_service);
+  } else {
+    builder.RegisterService(&threaded_service);
+  }
   builder.SetMaxReceiveMessageSize(max_message_bytes);
   builder.SetMaxSendMessageSize(max_message_bytes);
   // Peers ping idle connections (Fabric's keepalive); do not answer them with GOAWAY.
@@ -112,9 +147,9 @@ int serve_connect(const serve_settings& settings) {
   const char* security = !settings.tls ? "plain text"
                          : settings.tls->client_ca_file.empty() ? "TLS"
                                                                 : "mutual TLS";
-  std::fprintf(stderr, "scc-ccaas: %s as chaincode '%s' (%s): listening on %s:%d\n",
+  std::fprintf(stderr, "scc-ccaas: %s as chaincode '%s' (%s, %s): listening on %s:%d\n",
                describe(plugin->info()).c_str(), settings.chaincode_id.c_str(), security,
-               host.c_str(), port);
+               settings.executor.c_str(), host.c_str(), port);
   std::fflush(stderr);
   const int signal_number = wait_for_stop_signal();
   log::info(std::string("stopping on ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM"));
@@ -195,7 +230,7 @@ int serve_register(const serve_settings& settings) {
     grpc_message_stream<grpc::ClientReaderWriter<protos::ChaincodeMessage,
                                                  protos::ChaincodeMessage>>
         messages(*stream);
-    chaincode_session session(*plugin, settings.chaincode_id);
+    chaincode_session session(*plugin, settings.chaincode_id, executor_of(settings));
     session.run(messages);
   }
   stream->WritesDone();

@@ -30,7 +30,11 @@ std::string usage() {
          "                    [--client-key FILE --client-cert FILE] [--dial-timeout 10s]\n"
          "                    -o L.tar.gz\n"
          "      writes the chaincode package Fabric's ccaas builder installs.\n"
-         "  common: --log-level debug|info|warning|error (or CORE_CHAINCODE_LOGGING_LEVEL)\n";
+         "  common: --log-level debug|info|warning|error (or CORE_CHAINCODE_LOGGING_LEVEL)\n"
+         "          --executor fibers|threads (or SCC_CCAAS_EXECUTOR): fibers (default) run every\n"
+         "          transaction on the thread that reads the stream, switching at each request to\n"
+         "          the peer; threads give each transaction a thread, for thread-safe plugins\n"
+         "          that compute or block for long.\n";
 }
 
 namespace {
@@ -112,7 +116,7 @@ serve_settings parse_serve(const std::vector<std::string>& args, const environme
   const parsed_flags flags = parse_flags(
       args, "serve",
       {"--address", "--id", "--tls-key", "--tls-cert", "--tls-client-ca", "--peer.address",
-       "--chaincode-id-name", "--log-level"},
+       "--chaincode-id-name", "--log-level", "--executor"},
       {});
   serve_settings out;
   if (flags.positional.empty()) {
@@ -131,6 +135,13 @@ serve_settings parse_serve(const std::vector<std::string>& args, const environme
       throw settings_error("unknown log level '" + out.log_level +
                            "'; use debug, info, warning or error");
     }
+  }
+
+  if (const auto how = setting(flags, "--executor", {"SCC_CCAAS_EXECUTOR"}, env)) {
+    if (*how != "fibers" && *how != "threads") {
+      throw settings_error("unknown --executor '" + *how + "'; use fibers or threads");
+    }
+    out.executor = *how;
   }
 
   const auto peer_address = setting(flags, "--peer.address", {}, env);

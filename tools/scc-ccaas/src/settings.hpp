@@ -49,6 +49,8 @@ struct serve_settings {
   std::optional<server_tls> tls;
   std::optional<peer_tls> peer_tls_settings;
   std::string log_level = "info";
+  // "fibers" (default) or "threads"; see chaincode_session.hpp.
+  std::string executor = "fibers";
 };
 
 struct package_settings {

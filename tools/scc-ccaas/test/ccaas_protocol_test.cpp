@@ -18,6 +18,10 @@ using namespace std::chrono_literals;
 TEST_CASE("handshake: the chaincode registers with its id and answers once READY") {
   served_plugin probe(SCC_CCAAS_PROBE, "probe_1.0:abc");
   CHECK(probe.driver->registered_id() == "probe_1.0:abc");
+  // This suite runs under both executors (ctest sets SCC_CCAAS_EXECUTOR for the second run).
+  const char* executor = std::getenv("SCC_CCAAS_EXECUTOR");
+  CHECK(probe.server.err().find(std::string(", ") + (executor != nullptr ? executor : "fibers") +
+                                "): listening on") != std::string::npos);
   const transaction_result result = probe.run({"get", "missing"});
   CHECK(result.type == Message::COMPLETED);
   CHECK(result.status == 404);
