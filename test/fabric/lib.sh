@@ -79,16 +79,24 @@ skip() {
   exit "$SKIP"
 }
 
-# Skips (exit 77) unless the network can be built and run here.
+# Skips (exit 77) when Fabric cannot be built here (no Go or no source) or scc-ccaas was not
+# built. Where it can, a missing tool the tests need is a failure, not a skip: scripts/install-deps.sh
+# installs them, and a silently skipped acceptance test would prove nothing.
 require_fabric() {
-  command -v jq >/dev/null || skip "jq is not installed (apt-get install jq)"
-  command -v openssl >/dev/null || skip "openssl is not installed"
   if [[ -z "${FABRIC_BIN:-}" ]]; then
     command -v go >/dev/null || skip "Go is not installed, so Fabric cannot be built (apt-get install golang-go)"
     local src="${FABRIC_SRC:-$SCC_SOURCE_DIR/../shared/fabric/fabric-2.5.4-src.tar.gz}"
     [[ -e "$src" ]] || skip "the Fabric 2.5.4 source is not here ($src); set FABRIC_SRC to a tarball or folder"
   fi
   [[ -x "${SCC_CCAAS:-}" ]] || skip "scc-ccaas was not built (${SCC_CCAAS:-SCC_CCAAS unset})"
+  local tool missing=()
+  for tool in jq openssl setsid flock; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "FAIL the real-Fabric tests need ${missing[*]} (scripts/install-deps.sh; Debian: jq, openssl, util-linux)"
+    exit 1
+  fi
 }
 
 require_network() {
