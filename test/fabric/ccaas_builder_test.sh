@@ -5,7 +5,10 @@
 # plugin: it takes exactly those, and the two never claim each other's packages.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-command -v jq >/dev/null || skip "jq is not installed (apt-get install jq)"
+if ! command -v jq >/dev/null; then
+  echo "FAIL the builders need jq (scripts/install-deps.sh; Debian: jq)"
+  exit 1
+fi
 
 bin="$SCC_SOURCE_DIR/scripts/fabric/ccaas-builder/bin"
 work="$(mktemp -d)"
