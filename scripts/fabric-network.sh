@@ -157,6 +157,7 @@ build_fabric() {
       -o "$work/bin/" "${packages[@]}"
   ) >"$work/build.log" 2>&1 || {
     cat "$work/build.log" >&2
+    rm -rf "$work"
     die "the Fabric build failed (log above)"
   }
   cp "$tree/sampleconfig/core.yaml" "$tree/sampleconfig/orderer.yaml" "$tree/sampleconfig/configtx.yaml" \
