@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,30 +71,38 @@ int main(int argc, char** argv) {
   }
   for (int k = 0; k < opts.keys; ++k) driver.ledger().put("", "key" + std::to_string(k), "initial");
 
+  // A closed loop: each answer, on the driver's reading thread, records its latency and sends
+  // the next transaction, so the driver wakes no thread per transaction.
   std::atomic<bool> measuring{false};
   std::atomic<bool> stopping{false};
+  std::mutex mutex;
+  std::condition_variable all_stopped;
+  int outstanding = opts.concurrency;
+  // Atomic: the first transactions go out from this thread while answers already arrive.
   std::atomic<long> failures{0};
   std::atomic<long> total{0};  // warm-up included: what the server's CPU time covers
-  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(opts.concurrency));
-  std::vector<std::thread> workers;
-  for (int w = 0; w < opts.concurrency; ++w) {
-    workers.emplace_back([&, w] {
-      std::vector<double>& mine = latencies[static_cast<std::size_t>(w)];
-      long n = 0;
-      while (!stopping.load(std::memory_order_relaxed)) {
-        scc::ccaas::driver::transaction_request request;
-        const int key = static_cast<int>((n++ * opts.concurrency + w) % opts.keys);
-        request.args = {"touch", "key" + std::to_string(key), "value" + std::to_string(n)};
-        const auto start = clock::now();
-        const auto result = driver.execute(request, std::chrono::seconds(60));
-        const double micros =
-            std::chrono::duration<double, std::micro>(clock::now() - start).count();
-        if (result.status != 200) failures.fetch_add(1);
-        total.fetch_add(1, std::memory_order_relaxed);
-        if (measuring.load(std::memory_order_relaxed)) mine.push_back(micros);
+  std::atomic<long> sequence{0};
+  std::vector<double> all;
+  std::function<void()> send_next = [&] {
+    scc::ccaas::driver::transaction_request request;
+    const long n = sequence++;
+    request.args = {"touch", "key" + std::to_string(n % opts.keys), "value" + std::to_string(n)};
+    const auto start = clock::now();
+    driver.submit(request, [&, start](scc::ccaas::driver::transaction_result result) {
+      const double micros = std::chrono::duration<double, std::micro>(clock::now() - start).count();
+      ++total;
+      if (result.status != 200) ++failures;
+      if (measuring.load(std::memory_order_relaxed)) all.push_back(micros);
+      // A stream that has ended answers at once: stop rather than loop.
+      if (stopping.load() || result.type == protos::ChaincodeMessage::UNDEFINED) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (--outstanding == 0) all_stopped.notify_all();
+        return;
       }
+      send_next();
     });
-  }
+  };
+  for (int i = 0; i < opts.concurrency; ++i) send_next();
   std::this_thread::sleep_for(std::chrono::duration<double>(opts.warmup_seconds));
   const auto begin = clock::now();
   measuring.store(true);
@@ -99,11 +110,12 @@ int main(int argc, char** argv) {
   measuring.store(false);
   const double elapsed = std::chrono::duration<double>(clock::now() - begin).count();
   stopping.store(true);
-  for (std::thread& worker : workers) worker.join();
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    all_stopped.wait(lock, [&] { return outstanding == 0; });
+  }
   driver.close();
 
-  std::vector<double> all;
-  for (const auto& one : latencies) all.insert(all.end(), one.begin(), one.end());
   std::sort(all.begin(), all.end());
   const auto percentile = [&](double p) {
     if (all.empty()) return 0.0;

@@ -149,6 +149,7 @@ class peer_driver::register_service final : public protos::ChaincodeSupport::Ser
 
 struct peer_driver::in_flight {
   std::promise<transaction_result> done;
+  std::function<void(transaction_result)> on_done;  // instead of done when set
   transaction_result result;
   write_set writes;
   int64_t seconds = 0;
@@ -321,7 +322,17 @@ void peer_driver::write(const ChaincodeMessage& message) {
 
 void peer_driver::send_raw(const ChaincodeMessage& message) { write(message); }
 
-std::future<transaction_result> peer_driver::submit(const transaction_request& original) {
+std::future<transaction_result> peer_driver::submit(const transaction_request& request) {
+  return submit_with(request, nullptr);
+}
+
+void peer_driver::submit(const transaction_request& request,
+                         std::function<void(transaction_result)> done) {
+  submit_with(request, std::move(done));
+}
+
+std::future<transaction_result> peer_driver::submit_with(
+    const transaction_request& original, std::function<void(transaction_result)> on_done) {
   transaction_request request = original;
   ChaincodeMessage message;
   if (request.with_proposal) {
@@ -340,6 +351,7 @@ std::future<transaction_result> peer_driver::submit(const transaction_request& o
   message.set_channel_id(request.channel);
 
   auto tx = std::make_shared<in_flight>();
+  tx->on_done = std::move(on_done);
   tx->result.tx_id = request.tx_id;
   tx->result.signed_proposal = request.with_proposal ? message.proposal().SerializeAsString() : "";
   tx->seconds = request.seconds;
@@ -349,7 +361,11 @@ std::future<transaction_result> peer_driver::submit(const transaction_request& o
     const std::lock_guard<std::mutex> lock(mutex_);
     if (stream_ended_) {
       tx->result.message = "the chaincode stream has ended";
-      tx->done.set_value(tx->result);
+      if (tx->on_done) {
+        tx->on_done(tx->result);
+      } else {
+        tx->done.set_value(tx->result);
+      }
       return future;
     }
     transactions_[tx_key(request.channel, request.tx_id)] = tx;
@@ -398,7 +414,11 @@ void peer_driver::read_loop() {
   }
   for (auto& [key, tx] : orphans) {
     tx->result.message = "the chaincode stream ended before the transaction completed";
-    tx->done.set_value(tx->result);
+    if (tx->on_done) {
+      tx->on_done(tx->result);
+    } else {
+      tx->done.set_value(tx->result);
+    }
   }
   changed_.notify_all();
 }
@@ -476,7 +496,11 @@ void peer_driver::complete(ChaincodeMessage& message) {
     result.status = 500;
     result.message = message.payload();
   }
-  tx->done.set_value(std::move(result));
+  if (tx->on_done) {
+    tx->on_done(std::move(result));
+  } else {
+    tx->done.set_value(std::move(result));
+  }
 }
 
 void peer_driver::answer_request(const ChaincodeMessage& request) {

@@ -95,6 +95,9 @@ class peer_driver {
   const std::string& registered_id() const noexcept { return registered_id_; }
 
   std::future<transaction_result> submit(const transaction_request& request);
+  // The same, calling done on the driver's reading thread when the answer arrives (done may
+  // submit more): a closed loop with no thread hand-off on the driver's side.
+  void submit(const transaction_request& request, std::function<void(transaction_result)> done);
   transaction_result execute(const transaction_request& request,
                              std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
@@ -137,6 +140,8 @@ class peer_driver {
     std::string tx_key;
   };
 
+  std::future<transaction_result> submit_with(const transaction_request& request,
+                                              std::function<void(transaction_result)> on_done);
   void read_loop();
   void handle(protos::ChaincodeMessage& message);
   void answer_request(const protos::ChaincodeMessage& request);
