@@ -1,5 +1,6 @@
 #include "fiber.hpp"
 
+#include <cxxabi.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -56,6 +57,21 @@ void give_back_stack(void* stack, std::size_t size) {
   }
 }
 
+// Swaps this thread's exception-handling state (libstdc++'s __cxa_eh_globals: the caught
+// exceptions and the uncaught count) with saved.
+template <class State>
+void swap_exception_state(State& saved) {
+#if defined(__GLIBCXX__)
+  static_assert(sizeof(State) == sizeof(void*) + sizeof(void*), "unexpected layout");
+  State* globals = reinterpret_cast<State*>(abi::__cxa_get_globals());
+  const State current = *globals;
+  *globals = saved;
+  saved = current;
+#else
+  (void)saved;
+#endif
+}
+
 }  // namespace
 
 fiber::fiber(std::function<void()> body, std::size_t stack_size)
@@ -88,7 +104,9 @@ void fiber::resume() {
     makecontext(&context_, &fiber::entry, 0);
   }
   running = this;
+  swap_exception_state(exceptions_);
   swapcontext(&caller_, &context_);
+  swap_exception_state(exceptions_);
   running = nullptr;
 }
 

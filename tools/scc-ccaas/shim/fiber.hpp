@@ -39,6 +39,13 @@ class fiber {
   ucontext_t caller_{};
   bool started_ = false;
   bool finished_ = false;
+  // The C++ runtime keeps the exceptions being handled per thread; each fiber needs its own, or
+  // a fiber yielding inside a catch block would see another fiber's exception end its own.
+  struct exception_state {
+    void* caught = nullptr;
+    unsigned int uncaught = 0;
+  };
+  exception_state exceptions_;
 };
 
 }  // namespace scc::ccaas
