@@ -25,7 +25,7 @@ expect_eq "the next transaction commits" VALID "$validation"
 # ---- a bad .so ----
 bad_text="$(mktemp --suffix=.so)"
 echo "not a shared library" >"$bad_text"
-free_port=$((FABRIC_BASE_PORT + 2900))
+free_port=$(($(sed -n 's/^BASE_PORT=//p' "$FABRIC_NET_DIR/ports.env") + 2900))
 for bad in "$NOT_A_PLUGIN" "$bad_text" "$FABRIC_NET_DIR/no-such-plugin.so"; do
   rc=0
   output="$(timeout 20 "$SCC_CCAAS" serve "$bad" --address "127.0.0.1:$free_port" --id "bad:0" 2>&1)" || rc=$?
