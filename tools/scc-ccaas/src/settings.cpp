@@ -112,6 +112,20 @@ bool truthy(const std::optional<std::string>& value) {
   return value && (*value == "true" || *value == "TRUE" || *value == "True" || *value == "1");
 }
 
+// AddressSanitizer does not follow stacks switched by swapcontext without annotations, which
+// the fibers lack: sanitizer builds run transactions on threads unless told otherwise.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr const char* default_executor = "threads";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr const char* default_executor = "threads";
+#else
+constexpr const char* default_executor = "fibers";
+#endif
+#else
+constexpr const char* default_executor = "fibers";
+#endif
+
 serve_settings parse_serve(const std::vector<std::string>& args, const environment& env) {
   const parsed_flags flags = parse_flags(
       args, "serve",
@@ -119,6 +133,7 @@ serve_settings parse_serve(const std::vector<std::string>& args, const environme
        "--chaincode-id-name", "--log-level", "--executor"},
       {});
   serve_settings out;
+  out.executor = default_executor;
   if (flags.positional.empty()) {
     throw settings_error("no plugin: scc-ccaas serve PLUGIN.so --address HOST:PORT --id ID");
   }
