@@ -93,6 +93,18 @@ while [[ $# -gt 0 ]]; do
 done
 mkdir -p "$work"
 network=("$root/scripts/fabric14-network.sh" --dir "$work/net")
+
+# The first base port from --base-port on (in steps of 10) whose five ports nothing listens on:
+# other tests on the machine may hold fixed ports too.
+port_in_use() { (: >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for _ in $(seq 1 50); do
+  busy=0
+  for offset in 0 1 2 3 4; do
+    if port_in_use $((base_port + offset)); then busy=1; break; fi
+  done
+  [[ $busy -eq 0 ]] && break
+  base_port=$((base_port + 10))
+done
 trap '"${network[@]}" down >/dev/null 2>&1' EXIT
 
 # run NAME ARGS...: runs the real CLI through the network script; sets out (stdout and stderr)
@@ -313,6 +325,12 @@ query_is probescc '{"Args":["call","hiddenscc","get","viaprobe"]}' "status=200 m
 
 # ---- the peer survived everything ----
 if kill -0 "$(cat "$work/net/peer.pid")" 2>/dev/null; then pass "the peer is still running"; else fail "the peer is still running"; fi
+# Init runs at the peer's start-up with no proposal; nothing may have failed in a bridge.
+if grep -q "the bridge failed\|stub panicked" "$work/net/logs/peer.log"; then
+  fail "no bridge failure in the peer log" "$(grep "the bridge failed\|stub panicked" "$work/net/logs/peer.log" | head -n 3)"
+else
+  pass "no bridge failure in the peer log"
+fi
 "${network[@]}" down
 if [[ -f "$work/net/peer.pid" || -f "$work/net/orderer.pid" ]]; then fail "down stops everything"; else pass "down stops everything"; fi
 finish
