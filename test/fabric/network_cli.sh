@@ -7,7 +7,7 @@ require_network
 plugin_must_exist KVSCC_PLUGIN
 require network deploy kvscc "$KVSCC_PLUGIN"
 
-# refused RC-PATTERN DESCRIPTION EXPECTED-LINE ARGS...: the script exits non-zero with that line.
+# refused DESCRIPTION EXPECTED-TEXT ARGS...: the script, given ARGS, exits non-zero saying that.
 refused() {
   local description="$1" expected="$2"
   shift 2
