@@ -2,10 +2,11 @@
 // fed whole client byte streams.
 //
 // One scc-peer runs in this process for the whole fuzzing run (peer_node and server from
-// tools/scc-peer/src, on 127.0.0.1 port 0, two io_context threads, a temporary ledger folder,
-// a core.yaml text through parse_config with sccPeer.maxFrameBytes 64 KB and a 1 ms batch
-// timeout) and hosts the plugin fuzz/plugins/fuzz_peer_plugin.cpp as "fzkv". Each input is
-// decoded into a byte stream of up to 24 segments: well-formed Request frames whose contents
+// tools/scc-peer/src, on 127.0.0.1 port 0, two network threads of the server's own that also
+// run the chaincode, a temporary ledger folder, a core.yaml text through parse_config with
+// sccPeer.maxFrameBytes 64 KB and a 1 ms batch timeout) and hosts the plugin
+// fuzz/plugins/fuzz_peer_plugin.cpp as "fzkv". Each input is decoded into a byte stream of up
+// to 24 segments: well-formed Request frames whose contents
 // come from the input (invoke and query to fzkv, to a chaincode that is not installed, to no
 // chaincode; good and bad channel names; no, right and wrong tx ids; list_chaincodes,
 // list_channels, node_status, no kind; duplicate request ids; transient maps, timestamps),
@@ -123,9 +124,7 @@ sccPeer:
     port_ = server_->local_endpoint().port();
     node_->set_listen_address("127.0.0.1:" + std::to_string(port_));
     server_->start();
-    for (unsigned i = 0; i < config.worker_threads; ++i) {
-      workers_.emplace_back([this] { io_.run(); });
-    }
+    server_->run(config.worker_threads);
   }
 
   ~running_peer() {
@@ -134,7 +133,7 @@ sccPeer:
     server_->close_connections(std::chrono::seconds(5));
     work_.reset();
     io_.stop();
-    for (std::thread& worker : workers_) worker.join();
+    server_->join();
     server_.reset();
     node_.reset();
     std::error_code ignored;
@@ -151,7 +150,6 @@ sccPeer:
   std::unique_ptr<peer::peer_node> node_;
   std::unique_ptr<peer::server> server_;
   uint16_t port_ = 0;
-  std::vector<std::thread> workers_;
 };
 
 struct run_state {

@@ -384,9 +384,7 @@ int main(int argc, char** argv) {
     asio::io_context peer_io;
     server front(peer_io, node, "127.0.0.1:0", config.max_frame_bytes);
     front.start();
-    std::vector<std::thread> peer_threads;
-    for (unsigned index = 0; index < server_threads; ++index)
-      peer_threads.emplace_back([&] { peer_io.run(); });
+    front.run(server_threads);
     const tcp::endpoint peer_endpoint = front.local_endpoint();
 
     // Seed the key the queries read, and learn the size of a query reply.
@@ -512,7 +510,7 @@ int main(int argc, char** argv) {
     front.close_connections(std::chrono::seconds(2));
     peer_io.stop();
     echo_io.stop();
-    for (std::thread& thread : peer_threads) thread.join();
+    front.join();
     for (std::thread& thread : echo_threads) thread.join();
   }
   std::error_code ignored;

@@ -52,6 +52,62 @@ chaincode_runner::chaincode_runner(unsigned threads, std::chrono::microseconds t
 
 chaincode_runner::~chaincode_runner() { stop(); }
 
+void chaincode_runner::watch_run(uint64_t id, running run) {
+  running_.emplace(id, std::move(run));
+  if (watchdog_idle_) {
+    watchdog_idle_ = false;
+    watch_changed_.notify_one();
+  }
+}
+
+std::optional<std::string> chaincode_runner::run_here(const job& work,
+                                                      thread_replacement& here) {
+  run_context context;
+  uint64_t id = 0;
+  clock::time_point deadline;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return std::string("the peer is shutting down");
+    id = (uint64_t{1} << 63) | next_caller_run_++;
+    deadline = clock::now() + timeout_;
+    // Not owned: context and work outlive the watchdog's use of them (see below).
+    watch_run(id, running{std::shared_ptr<run_context>(std::shared_ptr<void>(), &context),
+                          std::shared_ptr<const job>(std::shared_ptr<void>(), &work), deadline,
+                          &here});
+    ++caller_runs_;
+  }
+  {
+    const fatal_signal_activity activity(work.description);
+    try {
+      work.run(context);
+    } catch (const std::exception& failure) {
+      log::error("{} failed: {}", work.description, failure.what());
+    } catch (...) {
+      log::error("{} failed with a non-standard exception", work.description);
+    }
+  }
+  const bool answered_by_us = context.claim();
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (answered_by_us) {
+    running_.erase(id);
+    if (--caller_runs_ == 0 && stopping_) workers_changed_.notify_all();
+    return std::nullopt;
+  }
+  // Given up on: the watchdog answered, or is answering, with this frame's context and job.
+  workers_changed_.wait(lock, [this, id] { return running_.at(id).watchdog_done; });
+  const bool replaced = running_.at(id).caller_replaced;
+  running_.erase(id);
+  --stuck_;
+  const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - deadline);
+  log::warning(
+      "{} returned {} ms after the peer gave up on it (chaincode.executetimeout {}); its answer "
+      "was discarded. Stuck chaincode threads now: {}",
+      work.description, late.count(), describe_duration(timeout_), stuck_);
+  lock.unlock();
+  if (replaced) here.returned();
+  return std::nullopt;
+}
+
 void chaincode_runner::start_worker() {
   const uint64_t id = next_worker_++;
   ++healthy_;
@@ -86,10 +142,8 @@ void chaincode_runner::work(uint64_t id) {
     queue_.pop_front();
     const auto context = std::make_shared<run_context>();
     const clock::time_point deadline = clock::now() + timeout_;
-    running_.emplace(id, running{context, current, deadline, false});
+    watch_run(id, running{context, current, deadline});
     lock.unlock();
-    // The watchdog may be waiting for no deadline at all (every run it knows of given up on).
-    watch_changed_.notify_one();
     {
       const fatal_signal_activity activity(current->description);
       try {
@@ -125,7 +179,7 @@ void chaincode_runner::watch() {
   while (!watch_stopped_) {
     const clock::time_point now = clock::now();
     clock::time_point next = clock::time_point::max();
-    std::vector<running> overdue;
+    std::vector<std::pair<uint64_t, running>> overdue;
     std::vector<std::shared_ptr<job>> stranded;
     for (auto& [id, run] : running_) {
       if (run.given_up) continue;
@@ -134,10 +188,27 @@ void chaincode_runner::watch() {
         continue;
       }
       run.given_up = true;
-      if (!run.context->time_out()) continue;  // it claimed its result just in time
-      overdue.push_back(run);
-      // The thread is lost until its plugin returns: let it go, and start another.
+      if (!run.context->time_out()) {
+        run.watchdog_done = true;
+        continue;  // it claimed its result just in time
+      }
       ++stuck_;
+      if (run.replace_caller != nullptr) {
+        // A caller's thread: the caller starts another (below, without the lock), up to the
+        // same limit as for the runner's own.
+        if (--caller_runs_ == 0 && stopping_) workers_changed_.notify_all();
+        run.caller_replaced = !stopping_ && stuck_ <= max_stuck_;
+        if (!run.caller_replaced && !stopping_) {
+          log::error(
+              "{} chaincode threads are stuck in plugins that do not return; no thread is "
+              "started in place of this one (the limit is {}). Restart the peer",
+              stuck_, max_stuck_);
+        }
+        overdue.emplace_back(id, run);
+        continue;
+      }
+      overdue.emplace_back(id, run);
+      // The thread is lost until its plugin returns: let it go, and start another.
       --healthy_;
       auto worker = workers_.extract(id);
       if (!worker.empty()) worker.mapped().detach();
@@ -158,7 +229,9 @@ void chaincode_runner::watch() {
     }
     if (overdue.empty()) {
       if (next == clock::time_point::max()) {
+        watchdog_idle_ = true;
         watch_changed_.wait(lock);
+        watchdog_idle_ = false;
       } else {
         watch_changed_.wait_until(lock, next);
       }
@@ -167,7 +240,7 @@ void chaincode_runner::watch() {
     if (stopping_) workers_changed_.notify_all();
     const std::string refusal = stranded.empty() ? std::string() : no_thread_left();
     lock.unlock();
-    for (const running& run : overdue) {
+    for (const auto& [id, run] : overdue) {
       const std::vector<std::string> chaincodes = run.context->execution().abandon(
           "timeout expired while executing transaction (chaincode.executetimeout " +
           describe_duration(timeout_) + "): the peer gave up on it");
@@ -177,6 +250,14 @@ void chaincode_runner::watch() {
         } catch (const std::exception& failure) {
           log::error("answering the timed-out {} failed: {}", run.work->description,
                      failure.what());
+        }
+      }
+      if (run.caller_replaced) {
+        try {
+          run.replace_caller->lost();
+        } catch (const std::exception& failure) {
+          log::error("no thread could be started in place of the one running {}: {}",
+                     run.work->description, failure.what());
         }
       }
     }
@@ -189,6 +270,11 @@ void chaincode_runner::watch() {
       }
     }
     lock.lock();
+    for (const auto& [id, run] : overdue) {
+      const auto listed = running_.find(id);
+      if (listed != running_.end()) listed->second.watchdog_done = true;
+    }
+    workers_changed_.notify_all();
   }
 }
 
@@ -201,7 +287,7 @@ void chaincode_runner::stop() {
     stopping_ = true;
     queue_changed_.notify_all();
     // A run in progress returns, or the watchdog gives up on it and lets its thread go.
-    workers_changed_.wait(lock, [this] { return healthy_ == 0; });
+    workers_changed_.wait(lock, [this] { return healthy_ == 0 && caller_runs_ == 0; });
     for (auto& [id, worker] : workers_) finished.push_back(std::move(worker));
     workers_.clear();
     watch_stopped_ = true;

@@ -28,6 +28,18 @@ namespace scc::peer {
 // "30s", "500ms", "250us": a duration as core.yaml would spell it.
 std::string describe_duration(std::chrono::microseconds duration);
 
+// What a caller that runs jobs on its own threads (run_here) provides, so that the watchdog can
+// give up on one of them as it gives up on its own threads.
+class thread_replacement {
+ public:
+  virtual ~thread_replacement() = default;
+  // On the watchdog thread: the run on one of the caller's threads was given up on; that thread
+  // stays in its plugin until the plugin returns. Start another in its place.
+  virtual void lost() = 0;
+  // On that thread, once its plugin returned: it is one too many now.
+  virtual void returned() = 0;
+};
+
 class chaincode_runner {
  public:
   // What a job's code sees of its run.
@@ -72,6 +84,12 @@ class chaincode_runner {
   // Queues the job, or refuses it and says why: the runner is stopping, or every thread is stuck.
   std::optional<std::string> submit(job work);
 
+  // Runs the job on the calling thread, watched as a queued job is: if it does not claim its
+  // result by the deadline, the watchdog answers through timed_out and calls here.lost(); this
+  // call then returns once the plugin does, after here.returned(). Saves the hand-off to a
+  // runner thread and back. Refuses the job (and says why) once the runner is stopping.
+  std::optional<std::string> run_here(const job& work, thread_replacement& here);
+
   // Runs what is queued, then stops the threads. Waits for a run in progress to return or time
   // out; stuck threads are left behind (see stuck_threads()).
   void stop();
@@ -82,12 +100,20 @@ class chaincode_runner {
 
  private:
   struct running {
+    // Owned for queued jobs; for run_here they live on the running thread's stack, which waits
+    // for the watchdog to be done with them (watchdog_done) before it returns.
     std::shared_ptr<run_context> context;
     std::shared_ptr<const job> work;
     std::chrono::steady_clock::time_point deadline;
+    thread_replacement* replace_caller = nullptr;  // set for run_here
+    bool caller_replaced = false;                  // the watchdog called replace_caller->lost()
     bool given_up = false;
+    bool watchdog_done = false;
   };
 
+  // With mutex_ held: lists a run for the watchdog, waking it only if it waits for no deadline
+  // (deadlines only grow, so one it waits for comes before the new run's).
+  void watch_run(uint64_t id, running run);
   void start_worker();                 // with mutex_ held
   std::string no_thread_left() const;  // with mutex_ held
   void work(uint64_t id);
@@ -101,8 +127,11 @@ class chaincode_runner {
   std::condition_variable workers_changed_;
   std::deque<std::shared_ptr<job>> queue_;
   std::map<uint64_t, std::thread> workers_;  // healthy ones
-  std::map<uint64_t, running> running_;      // by worker
+  std::map<uint64_t, running> running_;      // by worker, or by caller run (high bit set)
   uint64_t next_worker_ = 0;
+  uint64_t next_caller_run_ = 0;
+  unsigned caller_runs_ = 0;  // run_here runs in progress and not given up on
+  bool watchdog_idle_ = false;  // the watchdog waits with no deadline
   unsigned healthy_ = 0;  // workers that have not been given up on and have not exited
   unsigned stuck_ = 0;
   bool stopping_ = false;

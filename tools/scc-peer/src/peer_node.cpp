@@ -136,6 +136,7 @@ void peer_node::start() {
     for (const std::string& name : restored) {
       run_inits(name);
       channels_.at(name)->inits_done.set_value();
+      channels_.at(name)->inits_ran = true;
     }
   } catch (const std::exception& failure) {
     throw startup_error(fmt::format("cannot restore the ledger in '{}': {}",
@@ -187,10 +188,18 @@ peer_node::channel_state* peer_node::channel_for(const std::string& name) {
     run_inits(name);
   } catch (...) {
     state->inits_done.set_value();
+    state->inits_ran = true;
     throw;
   }
   state->inits_done.set_value();
+  state->inits_ran = true;
   return state;
+}
+
+bool peer_node::channel_ready(const std::string& name) {
+  const std::lock_guard<std::mutex> lock(channels_mutex_);
+  const auto known = channels_.find(name);
+  return known != channels_.end() && known->second->inits_ran.load(std::memory_order_acquire);
 }
 
 void peer_node::run_inits(const std::string& channel) {
@@ -261,15 +270,15 @@ void peer_node::run_inits(const std::string& channel) {
   }
 }
 
-void peer_node::handle(Request request, const reply_fn& reply) {
+void peer_node::handle(Request request, const reply_fn& reply, thread_replacement* here) {
   const uint64_t id = request.request_id();
   if (!runner_) return reply(error_reply(id, "the peer has not started"));
   try {
     switch (request.kind_case()) {
       case Request::kInvoke:
-        return handle_proposal(id, *request.mutable_invoke(), /*invoke=*/true, reply);
+        return handle_proposal(id, *request.mutable_invoke(), /*invoke=*/true, reply, here);
       case Request::kQuery:
-        return handle_proposal(id, *request.mutable_query(), /*invoke=*/false, reply);
+        return handle_proposal(id, *request.mutable_query(), /*invoke=*/false, reply, here);
       case Request::kListChaincodes: {
         Reply out;
         out.set_request_id(id);
@@ -335,7 +344,7 @@ std::vector<ChannelInfo> peer_node::channel_infos() {
 }
 
 void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool invoke,
-                                const reply_fn& reply) {
+                                const reply_fn& reply, thread_replacement* here) {
   if (std::optional<std::string> refused = check_channel_name(proposal.channel_id())) {
     return reply(error_reply(request_id, *refused));
   }
@@ -350,8 +359,9 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
                                 "creator)) '{}'",
                                 proposal.tx_id(), expected_tx_id)));
   }
-  // Off the connection's thread: a chaincode that never returns must not take a connection
-  // (or a network thread) with it.
+  // A chaincode that never returns must not take a connection (or a network thread) with it:
+  // it runs on a thread the watchdog can give up on and replace, ours or the caller's. A new
+  // channel's inits run on one of ours, never on the caller's.
   const auto owned = std::make_shared<Proposal>(std::move(proposal));
   chaincode_runner::job work;
   work.description = fmt::format("system chaincode {} (tx {}, channel {})", owned->chaincode(),
@@ -381,9 +391,13 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
   work.refused = [request_id, reply](const std::string& reason) {
     reply(error_reply(request_id, reason));
   };
-  if (std::optional<std::string> refused = runner_->submit(std::move(work))) {
-    reply(error_reply(request_id, *refused));
+  std::optional<std::string> refused;
+  if (here != nullptr && channel_ready(owned->channel_id())) {
+    refused = runner_->run_here(work, *here);
+  } else {
+    refused = runner_->submit(std::move(work));
   }
+  if (refused) reply(error_reply(request_id, *refused));
 }
 
 void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,

@@ -54,10 +54,15 @@ class peer_node {
   void start();
 
   // Handles one request. reply runs exactly once: on this thread for a request that runs no
-  // chaincode; for a query on a chaincode thread; for an invoke on the channel's committer
-  // thread once the block holding it is durably committed. A proposal whose chaincode does not
-  // return within chaincode.executetimeout is answered by the watchdog thread (500, timeout).
-  void handle(Request request, const reply_fn& reply);
+  // chaincode; for a query on the thread that ran its chaincode; for an invoke on the channel's
+  // committer thread once the block holding it is durably committed. A proposal whose chaincode
+  // does not return within chaincode.executetimeout is answered by the watchdog thread (500,
+  // timeout).
+  //
+  // A proposal's chaincode runs on a chaincode thread, or, when the caller passes `here` (it can
+  // replace its thread if the watchdog gives up on it) and the channel is ready, on this thread:
+  // no hand-off to another thread and back.
+  void handle(Request request, const reply_fn& reply, thread_replacement* here = nullptr);
 
   // Runs the proposals already received, cuts and commits what is queued, stops the
   // committers and closes the ledger.
@@ -82,6 +87,7 @@ class peer_node {
     std::unique_ptr<block_cutter> cutter;
     std::promise<void> inits_done;
     std::shared_future<void> ready;  // the plugins' inits have run on the channel
+    std::atomic<bool> inits_ran{false};  // ready, without waiting
   };
 
   void load_plugins();
@@ -89,7 +95,10 @@ class peer_node {
   // The channel, opened and its inits run if new; nullptr once the peer is stopping.
   channel_state* channel_for(const std::string& name);
   void run_inits(const std::string& channel);
-  void handle_proposal(uint64_t request_id, Proposal& proposal, bool invoke, const reply_fn& reply);
+  void handle_proposal(uint64_t request_id, Proposal& proposal, bool invoke, const reply_fn& reply,
+                       thread_replacement* here);
+  // The channel exists and its plugins' inits have run.
+  bool channel_ready(const std::string& name);
   void endorse(uint64_t request_id, Proposal& proposal, bool invoke, channel_state& channel,
                const std::string& tx_id, chaincode_runner::run_context& run, const reply_fn& reply,
                bool& handed_over);

@@ -1,13 +1,17 @@
 #include "server.hpp"
 
+#include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "fatal_signals.hpp"
 #include "framing.hpp"
 #include "log.hpp"
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -42,12 +46,87 @@ std::string error_frame(uint64_t request_id, std::string message) {
 
 }  // namespace
 
+// The server's own network threads (server::run). Shared with them: they are detached.
+class server::network_threads final : public thread_replacement,
+                                      public std::enable_shared_from_this<network_threads> {
+ public:
+  explicit network_threads(asio::io_context& io) : io_(io) {}
+
+  void start() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      ++running_;
+    }
+    std::thread([self = shared_from_this()] { self->loop(); }).detach();
+  }
+
+  // The watchdog gave up on a run on one of these threads.
+  void lost() override {
+    start();
+    const std::lock_guard<std::mutex> lock(mutex_);
+    --running_;  // join() does not wait for it
+  }
+
+  // That thread is back from its plugin: one thread leaves (whichever finishes a handler next).
+  void returned() override {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      ++running_;
+    }
+    surplus_.fetch_add(1, std::memory_order_release);
+  }
+
+  void join() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return running_ == 0; });
+  }
+
+  // The threads this object runs, for handle()'s `here`; nullptr on any other thread.
+  thread_replacement* on_this_thread() noexcept {
+    return current_owner == this ? this : nullptr;
+  }
+
+ private:
+  void loop() {
+    prepare_thread_for_fatal_signals();
+    current_owner = this;
+    while (io_.run_one() != 0 && !leave_as_surplus()) {
+    }
+    current_owner = nullptr;
+    const std::lock_guard<std::mutex> lock(mutex_);
+    --running_;
+    changed_.notify_all();
+  }
+
+  bool leave_as_surplus() noexcept {
+    unsigned extra = surplus_.load(std::memory_order_acquire);
+    while (extra > 0) {
+      if (surplus_.compare_exchange_weak(extra, extra - 1, std::memory_order_acq_rel)) return true;
+    }
+    return false;
+  }
+
+  static thread_local network_threads* current_owner;
+
+  asio::io_context& io_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  unsigned running_ = 0;  // in their loop, not inside a run the watchdog gave up on
+  std::atomic<unsigned> surplus_{0};
+};
+
+thread_local server::network_threads* server::network_threads::current_owner = nullptr;
+
 class connection : public std::enable_shared_from_this<connection> {
  public:
-  connection(peer_node& node, std::shared_ptr<server::registry> registry, tcp::socket socket,
-             uint64_t id, uint32_t frame_limit)
+  connection(peer_node& node, std::shared_ptr<server::registry> registry,
+             std::shared_ptr<server::network_threads> threads,
+             asio::io_context::executor_type network, tcp::socket socket, uint64_t id,
+             uint32_t frame_limit)
       : node_(node),
         registry_(std::move(registry)),
+        threads_(std::move(threads)),
+        network_(network),
         socket_(std::move(socket)),
         strand_(socket_.get_executor()),
         drain_timer_(strand_),
@@ -77,7 +156,9 @@ class connection : public std::enable_shared_from_this<connection> {
                                       "bytes (sccPeer.maxFrameBytes)",
                                       frame.size() - frame_header_size, frame_limit_));
     }
-    asio::dispatch(strand_, [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    // Deferred: on a network thread (a query that ran there) the write follows on this thread
+    // once the current handler returns, instead of waking another.
+    asio::defer(strand_, [self = shared_from_this(), frame = std::move(frame)]() mutable {
       --self->awaiting_;
       self->enqueue(std::move(frame));
       if (self->paused_ && self->awaiting_ < max_awaiting_replies / 2) {
@@ -159,6 +240,17 @@ class connection : public std::enable_shared_from_this<connection> {
         continue;
       }
       ++awaiting_;
+      if (threads_ && (request.has_invoke() || request.has_query())) {
+        // Its chaincode runs on this network thread, after this handler and outside the
+        // strand: the connection goes on reading, writing and answering a timeout meanwhile.
+        asio::defer(network_,
+                    [self = shared_from_this(), request = std::move(request)]() mutable {
+                      self->node_.handle(
+                          std::move(request), [self](Reply reply) { self->send(reply); },
+                          self->threads_->on_this_thread());
+                    });
+        continue;
+      }
       node_.handle(std::move(request),
                    [self = shared_from_this()](Reply reply) { self->send(reply); });
       if (failed_ || closed_) return;
@@ -267,6 +359,8 @@ class connection : public std::enable_shared_from_this<connection> {
 
   peer_node& node_;
   std::shared_ptr<server::registry> registry_;
+  std::shared_ptr<server::network_threads> threads_;  // null: the server runs no threads
+  asio::io_context::executor_type network_;            // the io_context, without the strand
   tcp::socket socket_;
   asio::any_io_executor strand_;  // the socket's executor: a strand, see server::accept
   asio::steady_timer drain_timer_;
@@ -336,6 +430,15 @@ tcp::endpoint server::local_endpoint() const { return acceptor_.local_endpoint()
 
 void server::start() { accept(); }
 
+void server::run(unsigned threads) {
+  if (!threads_) threads_ = std::make_shared<network_threads>(io_);
+  for (unsigned index = 0; index < std::max(1u, threads); ++index) threads_->start();
+}
+
+void server::join() {
+  if (threads_) threads_->join();
+}
+
 void server::accept() {
   acceptor_.async_accept(
       asio::make_strand(io_), [this](const boost::system::error_code& error, tcp::socket socket) {
@@ -347,8 +450,9 @@ void server::accept() {
           {
             const std::lock_guard<std::mutex> lock(registry_->mutex);
             const uint64_t id = registry_->next_id++;
-            accepted =
-                std::make_shared<connection>(node_, registry_, std::move(socket), id, frame_limit_);
+            accepted = std::make_shared<connection>(node_, registry_, threads_,
+                                                    io_.get_executor(), std::move(socket), id,
+                                                    frame_limit_);
             registry_->connections.emplace(id, accepted);
           }
           log::debug("connection accepted");

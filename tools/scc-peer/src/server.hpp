@@ -39,6 +39,14 @@ class server {
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void start();
+  // Runs the io_context on `threads` threads of the server's own. A proposal's chaincode then
+  // runs on the network thread that took the request (peer_node::handle with `here`), with no
+  // hand-off to a chaincode thread; when the watchdog gives up on one of these threads, the
+  // server starts another in its place, and one leaves once the stuck plugin returns.
+  void run(unsigned threads);
+  // After io_context::stop(): waits until the server's threads have left, but for those still
+  // inside a plugin the watchdog gave up on (which is why they are detached).
+  void join();
   // Stops accepting and stops reading requests; connections stay open for their replies.
   void stop_accepting();
   // Closes every connection once its queued replies are written. Returns false if some were
@@ -48,6 +56,7 @@ class server {
 
  private:
   friend class connection;
+  class network_threads;
   // Shared with the connections, which can outlive the server in the io_context's queue.
   struct registry {
     std::mutex mutex;
@@ -67,6 +76,7 @@ class server {
   // connection awaiting them may have no socket operation pending: without this, run() would
   // return and the replies of transactions already committed would never be written.
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
+  std::shared_ptr<network_threads> threads_;
   std::shared_ptr<registry> registry_ = std::make_shared<registry>();
 };
 
