@@ -22,6 +22,9 @@ packages=(
   protobuf-compiler-grpc
   golang-go
   git
+  jq
+  openssl
+  iproute2
   clang
   libclang-rt-14-dev
   binutils

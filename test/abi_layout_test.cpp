@@ -1,12 +1,15 @@
 // The released layout of ABI 1.0. These offsets are part of the contract: a change here breaks
 // every plugin already built, so these assertions may only ever gain lines.
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
 
 #include <doctest/doctest.h>
 
 #include <scc/abi.h>
+#include <scc/host/transaction.hpp>
 
 namespace {
 
@@ -60,6 +63,11 @@ static_assert(offsetof(scc_host_api_v1, set_event) == 208);
 static_assert(offsetof(scc_host_api_v1, invoke_chaincode) == 216);
 static_assert(offsetof(scc_host_api_v1, set_response) == 224);
 static_assert(SCC_HOST_API_V1_0_SIZE == 232);
+// Minor 1.
+static_assert(offsetof(scc_host_api_v1, log_from) == 232);
+static_assert(SCC_HOST_API_V1_1_SIZE == 240);
+static_assert(sizeof(scc_host_api_v1) == SCC_HOST_API_V1_1_SIZE);
+static_assert(SCC_ABI_MINOR == 1);
 
 }  // namespace
 
@@ -73,4 +81,22 @@ TEST_CASE("the magic spells SCCPLUG1 in little-endian byte order") {
 TEST_CASE("the entry symbol's name carries the ABI major") {
   CHECK(std::string(SCC_PLUGIN_ENTRY_SYMBOL) ==
         std::string(SCC_PLUGIN_ENTRY_PREFIX) + std::to_string(SCC_ABI_MAJOR));
+}
+
+TEST_CASE("the host table of this SDK fills every entry of its minor") {
+  const scc_host_api_v1* table = scc::host::api();
+  REQUIRE(table->struct_size == sizeof(scc_host_api_v1));
+  CHECK(table->abi_major == SCC_ABI_MAJOR);
+  CHECK(table->abi_minor == SCC_ABI_MINOR);
+  // No entry within struct_size is NULL: plugins call them unchecked.
+  const std::size_t first = offsetof(scc_host_api_v1, last_error);
+  const std::size_t count = (table->struct_size - first) / sizeof(void (*)());
+  CHECK(count == 29);
+  for (std::size_t i = 0; i < count; ++i) {
+    CAPTURE(i);
+    std::uintptr_t entry = 0;  // copied out: the entries have different function types
+    std::memcpy(&entry, reinterpret_cast<const char*>(table) + first + i * sizeof entry,
+                sizeof entry);
+    CHECK(entry != 0);
+  }
 }

@@ -128,8 +128,11 @@ TEST_CASE("a constructor that throws fails create with the plugin's message") {
 
 TEST_CASE("a destructor that throws is logged and does not take the host down") {
   static std::vector<std::string> logged;
-  scc::host::global_log_sink() = [](scc::log_level, std::string_view message) {
+  static std::vector<std::string> attributed_to;
+  scc::host::global_log_sink() = [](scc::log_level, std::string_view plugin,
+                                    std::string_view message) {
     logged.emplace_back(message);
+    attributed_to.emplace_back(plugin);
   };
   {
     scc::testing::harness h;
@@ -139,6 +142,8 @@ TEST_CASE("a destructor that throws is logged and does not take the host down") 
   scc::host::global_log_sink() = &scc::host::stderr_log_sink;
   REQUIRE(logged.size() == 1);
   CHECK(logged[0] == "destructor of plugin 'dtor' threw; the instance was released anyway");
+  // An ABI 1.1 plugin names itself through log_from, so the host can attribute the line.
+  CHECK(attributed_to[0] == "dtor");
 }
 
 TEST_CASE("a class without init succeeds at init") {

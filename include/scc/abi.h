@@ -22,6 +22,23 @@
  *   The ABI minor grows when fields are appended to the descriptor or the host table.
  *   Within a major, structs only ever grow at their end, nothing is reordered or removed,
  *   and each side reads the other's struct only within the struct_size it announces.
+ *   Minor 1 appended scc_host_api_v1.log_from.
+ *   Structs without a struct_size (scc_type_*: bytes, lists, rows, responses) are frozen for
+ *   the whole major: they never grow. Needing more per row means a new function with a new
+ *   struct, appended to the table.
+ *
+ * Rules every host and plugin keeps (each is repeated where it matters)
+ *   - Every function pointer within a struct_size is non-NULL. A host that does not support an
+ *     operation implements it and returns SCC_STATUS_UNSUPPORTED; the plugin calls entries
+ *     without checking them. Likewise the descriptor's create, destroy, init and invoke.
+ *   - Nothing is ever freed across the boundary: each side frees only what it allocated.
+ *   - No C++ exception, longjmp or Go panic crosses the boundary in either direction.
+ *   - Re-entry: an invoke_chaincode runs the callee on the calling thread, nested in the
+ *     caller's call. The host refuses it (non-OK status, last_error set) when the callee
+ *     already runs in this transaction on the target channel (Fabric keeps one context per
+ *     channel, tx and chaincode), and when it already runs on any channel and its plugin lacks
+ *     SCC_PLUGIN_FLAG_THREAD_SAFE. So a host enters an instance that is already running on the
+ *     calling thread only if the plugin declared itself thread-safe.
  */
 #ifndef SCC_ABI_H
 #define SCC_ABI_H
@@ -34,7 +51,7 @@ extern "C" {
 #endif
 
 #define SCC_ABI_MAJOR 1
-#define SCC_ABI_MINOR 0
+#define SCC_ABI_MINOR 1
 
 /* The one exported symbol of every plugin built for ABI major 1. */
 #define SCC_PLUGIN_ENTRY_SYMBOL "scc_plugin_entry_v1"
@@ -132,6 +149,8 @@ typedef int32_t scc_type_log_level;
 /* Opaque handles. Each is created and destroyed by the side that owns it and never
  * dereferenced by the other. */
 typedef struct scc_tx scc_tx;             /* host: one init or invoke call */
+/* Declared here so that the host table can name the descriptor, defined further down. */
+struct scc_plugin_descriptor_v1;
 typedef struct scc_iterator scc_iterator; /* host: an open query within one scc_tx */
 typedef struct scc_instance scc_instance; /* plugin: one object of the author's class */
 
@@ -157,7 +176,12 @@ typedef struct scc_instance scc_instance; /* plugin: one object of the author's 
  *
  * ERRORS: a function that returns a status other than SCC_STATUS_OK (and, where documented,
  * SCC_STATUS_NOT_FOUND) leaves a human-readable message that last_error returns. The message
- * uses Fabric's own text where Fabric has one.
+ * uses Fabric's own text where Fabric has one. A call with a tx that is not the current call's
+ * (kept past init/invoke, or used from another thread) fails with SCC_STATUS_INVALID_ARGUMENT
+ * and touches nothing; hosts check the handle, they never dereference a stale one.
+ *
+ * NULL: every function pointer is non-NULL (see the rules at the top). Out-parameters are
+ * never NULL. A byte view with len 0 may have ptr NULL, in both directions.
  *-------------------------------------------------------------------------------------*/
 
 typedef struct scc_host_api_v1 {
@@ -169,8 +193,11 @@ typedef struct scc_host_api_v1 {
   /* The message of the last failed call on tx. Empty if none. */
   void (*last_error)(scc_tx* tx, scc_type_bytes* message);
 
-  /* Writes to the host log, attributed to the plugin. tx may be NULL outside init/invoke
-   * (for example from destroy). THREADING: any thread. */
+  /* Writes to the host log. With a tx, the host attributes the line to the chaincode running
+   * that call. tx may be NULL outside init/invoke (for example from destroy); the host then
+   * cannot tell which plugin wrote it, since every plugin shares this table: use log_from.
+   * A level outside SCC_LOG_DEBUG..SCC_LOG_ERROR is clamped. Never fails.
+   * OWNERSHIP: message is read during the call only. THREADING: any thread. */
   void (*log)(scc_tx* tx, scc_type_log_level level, scc_type_bytes message);
 
   /* ---- The transaction (Fabric's proposal), valid until init/invoke returns ---- */
@@ -229,7 +256,8 @@ typedef struct scc_host_api_v1 {
    * upper bound. The range is taken literally: the plugin side applies the shim's rules
    * (empty start -> "\x01", rejecting bounds that start with 0x00, partial composite keys as
    * [prefix, prefix + U+10FFFF)). page_size 0 with an empty bookmark means not paginated;
-   * otherwise at most page_size rows starting at bookmark (inclusive) if it is not empty. */
+   * otherwise at most page_size rows starting at bookmark (inclusive) if it is not empty.
+   * A negative page_size is refused with SCC_STATUS_INVALID_ARGUMENT. */
   scc_type_status (*range_query_open)(scc_tx* tx, scc_type_bytes collection,
                                       scc_type_bytes start_key, scc_type_bytes end_key,
                                       int32_t page_size, scc_type_bytes bookmark,
@@ -246,11 +274,15 @@ typedef struct scc_host_api_v1 {
   scc_type_status (*iterator_next_modification)(scc_tx* tx, scc_iterator* iterator,
                                                 scc_type_key_modification* row);
   /* Pagination metadata of a paginated query: rows in the page, and the bookmark to pass
-   * for the next page (empty when there is none). */
+   * for the next page (empty when there is none). Final only once iterator_next_kv has
+   * returned NOT_FOUND (Fabric's peer sends them with the last batch); before that it reports
+   * the rows returned so far and possibly no bookmark. For a query that is not paginated: 0
+   * and an empty bookmark. A history iterator is refused with SCC_STATUS_INVALID_ARGUMENT. */
   scc_type_status (*iterator_page_info)(scc_tx* tx, scc_iterator* iterator,
                                         int32_t* fetched_records_count,
                                         scc_type_bytes* bookmark);
-  /* Releases the iterator. The handle is invalid afterwards. */
+  /* Releases the iterator. The handle is invalid afterwards; closing it twice, or closing a
+   * handle of another call, does nothing. */
   void (*iterator_close)(scc_tx* tx, scc_iterator* iterator);
 
   /* ---- Effects beyond state ---- */
@@ -260,20 +292,38 @@ typedef struct scc_host_api_v1 {
   /* Calls another chaincode. channel empty = the caller's channel, where the callee shares
    * this transaction's read/write set; on another channel it runs as a query. The callee's
    * response is borrowed until the next call on tx. A refusal (for example the target is not
-   * invokable chaincode-to-chaincode) is returned as a non-OK status with last_error set. */
+   * invokable chaincode-to-chaincode, or the call would re-enter a running instance: see the
+   * rules at the top) is returned as a non-OK status with last_error set. A callee that
+   * answered with an error status is not a refusal: the status is OK and response carries it.
+   * THREADING: the callee runs on the calling thread, before this returns. */
   scc_type_status (*invoke_chaincode)(scc_tx* tx, scc_type_bytes chaincode_name,
                                       scc_type_bytes channel, scc_type_bytes_list args,
                                       scc_type_response* response);
 
   /* The plugin's answer to init/invoke. The trampoline calls it exactly once before it
-   * returns; the host copies everything. */
+   * returns; the host copies everything. Called again in the same call, the last answer wins.
+   * With a stale tx it does nothing (the call it belonged to already has its answer). */
   void (*set_response)(scc_tx* tx, int32_t status, scc_type_bytes message,
                        scc_type_bytes payload);
+
+  /* ---- Minor 1. A plugin reads these only when struct_size covers them. ---- */
+
+  /* Writes to the host log, attributed to the plugin that plugin describes: the descriptor
+   * its own scc_plugin_entry_v1 returns (never another library's). Unlike log, it needs no tx,
+   * so a plugin can be named from its constructor, its destructor or its own threads.
+   * OWNERSHIP: plugin is the plugin's static descriptor, read during the call only (the host
+   * reads its name); message is read during the call only.
+   * THREADING: any thread, at any time while the library is loaded. Never fails. */
+  void (*log_from)(const struct scc_plugin_descriptor_v1* plugin, scc_type_log_level level,
+                   scc_type_bytes message);
 } scc_host_api_v1;
 
 /* The size of the first released version of the table: a host table smaller than this is
  * malformed. */
 #define SCC_HOST_API_V1_0_SIZE (offsetof(scc_host_api_v1, set_response) + sizeof(void*))
+/* The size of the table at minor 1: a plugin may call log_from when struct_size is at least
+ * this. */
+#define SCC_HOST_API_V1_1_SIZE (offsetof(scc_host_api_v1, log_from) + sizeof(void*))
 
 /*---------------------------------------------------------------------------------------
  * The plugin descriptor
@@ -307,7 +357,8 @@ typedef struct scc_plugin_descriptor_v1 {
   scc_type_status (*create)(const scc_host_api_v1* host, scc_instance** instance,
                             scc_type_bytes* error);
 
-  /* Destroys an instance. The host calls it once, when no init/invoke on it is running.
+  /* Destroys an instance. The host calls it once, when no init/invoke on it is running, on
+   * any thread; never for an instance whose create failed.
    * Never fails: an exception escaping the author's destructor (possible only when it is
    * declared noexcept(false)) is caught and logged through host->log with a NULL tx. */
   void (*destroy)(scc_instance* instance);
@@ -318,7 +369,9 @@ typedef struct scc_plugin_descriptor_v1 {
    * the exception's message, already set. A plugin that returns without calling
    * set_response gets a 500 from the host saying so.
    * THREADING: the host serialises calls on one instance unless the descriptor has
-   * SCC_PLUGIN_FLAG_THREAD_SAFE. tx is valid on the calling thread until the call returns. */
+   * SCC_PLUGIN_FLAG_THREAD_SAFE. tx is valid on the calling thread until the call returns.
+   * RE-ENTRY: called on a thread that is already inside this instance only when the plugin is
+   * SCC_PLUGIN_FLAG_THREAD_SAFE (see the rules at the top). */
   scc_type_status (*init)(scc_instance* instance, scc_tx* tx);
   scc_type_status (*invoke)(scc_instance* instance, scc_tx* tx);
 } scc_plugin_descriptor_v1;

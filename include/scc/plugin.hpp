@@ -57,6 +57,9 @@ const scc_plugin_descriptor_v1* describe_plugin(const char* name,
         &entry::invoke,
     };
   }();
+  // Once, after the descriptor exists: a plain store on every call would race.
+  static const bool known = (detail::plugin_identity<Chaincode>::descriptor = &descriptor, true);
+  static_cast<void>(known);
   return &descriptor;
 }
 

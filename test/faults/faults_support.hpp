@@ -22,7 +22,11 @@ namespace faults {
 // Routes scc::host::global_log_sink() into lines() for its lifetime.
 class log_capture {
  public:
-  using line = std::pair<scc::log_level, std::string>;
+  struct line {
+    scc::log_level level;
+    std::string plugin;  // whom the host attributed it to
+    std::string message;
+  };
 
   log_capture() : previous_(scc::host::global_log_sink()) {
     const std::lock_guard<std::mutex> lock(mutex());
@@ -39,9 +43,9 @@ class log_capture {
   }
 
  private:
-  static void sink(scc::log_level level, std::string_view message) {
+  static void sink(scc::log_level level, std::string_view plugin, std::string_view message) {
     const std::lock_guard<std::mutex> lock(mutex());
-    captured().emplace_back(level, std::string(message));
+    captured().push_back(line{level, std::string(plugin), std::string(message)});
   }
   static std::vector<line>& captured() {
     static std::vector<line> lines;

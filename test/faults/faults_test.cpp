@@ -214,8 +214,9 @@ TEST_CASE("a destructor that throws: the instance is released anyway and the hos
         install(h);  // the endorser drops the old instance, which runs its destructor
         const auto lines = log.lines();
         REQUIRE(lines.size() == 1);
-        CHECK(lines[0].first == scc::log_level::error);
-        CHECK(lines[0].second == logged);
+        CHECK(lines[0].level == scc::log_level::error);
+        CHECK(lines[0].plugin == c.name);
+        CHECK(lines[0].message == logged);
         check_unchanged(h, c.name, before);
         CHECK(h.invoke(c.name, {"ok"}).committed());
       }
@@ -228,8 +229,9 @@ TEST_CASE("a destructor that throws: the instance is released anyway and the hos
         }
         const auto lines = log.lines();
         REQUIRE(lines.size() == 1);
-        CHECK(lines[0].first == scc::log_level::error);
-        CHECK(lines[0].second == logged);
+        CHECK(lines[0].level == scc::log_level::error);
+        CHECK(lines[0].plugin == c.name);
+        CHECK(lines[0].message == logged);
       }
     }
   }

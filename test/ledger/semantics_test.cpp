@@ -821,3 +821,23 @@ TEST_CASE_FIXTURE(fixture,
   CHECK_THROWS_AS(kept->get_tx_id(), scc::chaincode_error);
   CHECK(h.state("cc", "k") == std::nullopt);
 }
+
+// protoutil.ComputeProposalBinding; the peer computes it from the signed proposal, and so does
+// the harness, so a plugin sees the same GetBinding in a unit test as on a peer.
+TEST_CASE("GetBinding is SHA-256(nonce || creator || epoch 0 as 8 bytes), as on a peer") {
+  struct binder {
+    scc::response invoke(scc::stub& stub) { return scc::success(stub.get_binding()); }
+  };
+  scc::testing::harness h;
+  h.install<binder>("binder");
+  scc::testing::tx_options context;
+  context.nonce = std::string(24, 'n');
+  context.creator = scc::testing::identity{"Org1MSP", "cert"};
+  const scc::testing::tx_result answered = h.query("binder", {}, context);
+  REQUIRE(answered.response.status == 200);
+  CHECK(scc::ledger::detail::to_hex(answered.response.payload) ==
+        "bf7e45da315ebf3c29ed54c758f94b5c951b7db1b48d109e1eae130bd0ebe4b7");
+  CHECK(answered.response.payload ==
+        scc::testing::compute_binding(*context.nonce,
+                                      scc::testing::serialize_identity(*context.creator)));
+}

@@ -362,10 +362,10 @@ TEST_CASE("a plugin needing host ABI minor 99: host_too_old") {
   CHECK(e.kind() == scc::host::load_error_kind::host_too_old);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_HOST_TOO_OLD) +
-            "ABI minor mismatch. Host provides SCC ABI 1.0, plugin requires >= 1.99 (plugin "
+            "ABI minor mismatch. Host provides SCC ABI 1.1, plugin requires >= 1.99 (plugin "
             "'loader_host_too_old' 2.0.1, SDK " SCC_SDK_VERSION ", build " SCC_BUILD_TAG
             "). Upgrade the host (scc-peer) or rebuild the plugin with an SDK whose ABI minor "
-            "is <= 0.");
+            "is <= 1.");
 }
 
 // ---- Check 6: create ----

@@ -60,7 +60,21 @@ struct declares_thread_safe<T, std::void_t<decltype(T::thread_safe)>>
 template <class T>
 struct plugin_identity {
   static inline const char* name = "(unnamed)";
+  // The descriptor describe_plugin<T> made: what log_from attributes lines with.
+  static inline const scc_plugin_descriptor_v1* descriptor = nullptr;
 };
+
+// A log line outside any init/invoke. Hosts of ABI 1.1 and later are told which plugin wrote
+// it; older ones get it unattributed.
+template <class T>
+void log_outside_call(const scc_host_api_v1* host, scc_type_log_level level,
+                      std::string_view message) noexcept {
+  if (host->struct_size >= SCC_HOST_API_V1_1_SIZE && plugin_identity<T>::descriptor != nullptr) {
+    host->log_from(plugin_identity<T>::descriptor, level, detail::bytes(message));
+  } else {
+    host->log(nullptr, level, detail::bytes(message));
+  }
+}
 
 template <class T>
 struct instance_box {
@@ -112,7 +126,7 @@ struct trampolines {
       fixed_text message;
       message << "destructor of plugin '" << plugin_identity<T>::name
               << "' threw; the instance was released anyway";
-      host->log(nullptr, SCC_LOG_ERROR, detail::bytes(message.view()));
+      log_outside_call<T>(host, SCC_LOG_ERROR, message.view());
     }
   }
 

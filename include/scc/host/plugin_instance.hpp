@@ -200,6 +200,7 @@ class plugin_instance {
                      const char* method) {
     std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
     if (!info_.thread_safe()) lock.lock();
+    tx.set_plugin(info_.name);
     entry(instance_, tx.handle());
     tx.close_queries();
     tx.end_call();

@@ -155,10 +155,23 @@ struct adapter {
     try {
       transaction* t = tx != nullptr ? resolve(tx) : nullptr;
       if (t == nullptr) {
-        global_log_sink()(lvl, view(message));
+        global_log_sink()(lvl, {}, view(message));
       } else {
         t->log(lvl, view(message));
       }
+    } catch (...) {
+      // Logging must never fail a plugin.
+    }
+  }
+
+  static void log_from(const scc_plugin_descriptor_v1* plugin, scc_type_log_level level,
+                       scc_type_bytes message) noexcept {
+    const auto lvl = static_cast<scc::log_level>(level < 0 ? 0 : level > 3 ? 3 : level);
+    try {
+      const char* name = plugin != nullptr && plugin->magic == SCC_PLUGIN_MAGIC ? plugin->name
+                                                                                : nullptr;
+      global_log_sink()(lvl, name != nullptr ? std::string_view(name) : std::string_view(),
+                        view(message));
     } catch (...) {
       // Logging must never fail a plugin.
     }
@@ -402,6 +415,7 @@ inline const scc_host_api_v1* api() noexcept {
       &adapter::set_event,
       &adapter::invoke_chaincode,
       &adapter::set_response,
+      &adapter::log_from,
   };
   return &table;
 }

@@ -78,13 +78,16 @@ class history_cursor {
   virtual std::optional<modification_view> next() = 0;
 };
 
-// Where log lines go when no transaction is at hand (a plugin's destroy) and by default.
-using log_sink = void (*)(scc::log_level level, std::string_view message);
+// Where plugins' log lines go. plugin is the chaincode name the line is attributed to, empty
+// when the plugin could not be told (an ABI 1.0 plugin logging without a transaction).
+using log_sink = void (*)(scc::log_level level, std::string_view plugin, std::string_view message);
 
-inline void stderr_log_sink(scc::log_level level, std::string_view message) {
+inline void stderr_log_sink(scc::log_level level, std::string_view plugin,
+                            std::string_view message) {
   static constexpr const char* names[] = {"DEBU", "INFO", "WARN", "ERRO"};
   const auto index = static_cast<std::size_t>(level);
-  std::fprintf(stderr, "[scc] %s %.*s\n", index < 4 ? names[index] : "????",
+  std::fprintf(stderr, "[scc] %s %.*s%s%.*s\n", index < 4 ? names[index] : "????",
+               static_cast<int>(plugin.size()), plugin.data(), plugin.empty() ? "" : ": ",
                static_cast<int>(message.size()), message.data());
 }
 
@@ -115,6 +118,11 @@ class transaction {
     handle_ = nullptr;
   }
 
+  // The chaincode whose plugin runs this call, for log attribution; plugin_instance sets it.
+  // The view must outlive the call.
+  void set_plugin(std::string_view name) noexcept { plugin_ = name; }
+  std::string_view plugin() const noexcept { return plugin_; }
+
   // The plugin's answer, once it has called set_response.
   const std::optional<scc::response>& answer() const noexcept { return answer_; }
 
@@ -142,7 +150,7 @@ class transaction {
   virtual scc::response invoke_chaincode(std::string_view chaincode_name, std::string_view channel,
                                          const std::vector<std::string>& args);
   virtual void log(scc::log_level level, std::string_view message) {
-    global_log_sink()(level, message);
+    global_log_sink()(level, plugin_, message);
   }
   // Records the plugin's answer; a host may override to look at it first.
   virtual void set_response(scc::response answer) { answer_ = std::move(answer); }
@@ -164,6 +172,7 @@ class transaction {
   };
 
   proposal context_;
+  std::string_view plugin_;
   scc_tx* handle_ = nullptr;
   std::optional<scc::response> answer_;
   std::string last_error_;

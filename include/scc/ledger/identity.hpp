@@ -3,6 +3,7 @@
 #ifndef SCC_LEDGER_IDENTITY_HPP
 #define SCC_LEDGER_IDENTITY_HPP
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,19 @@ inline std::string serialize_identity(const identity& who) {
 // (protoutil.ComputeTxID).
 inline std::string compute_tx_id(std::string_view nonce, std::string_view creator) {
   return detail::to_hex(detail::sha256().update(nonce).update(creator).digest());
+}
+
+// Fabric's proposal binding (protoutil.ComputeProposalBinding): SHA-256(nonce || creator ||
+// epoch as 8 bytes little-endian). What GetBinding returns; the epoch is always 0 today.
+inline std::string compute_binding(std::string_view nonce, std::string_view creator,
+                                   uint64_t epoch = 0) {
+  char epoch_bytes[8];
+  for (int i = 0; i < 8; ++i) epoch_bytes[i] = static_cast<char>((epoch >> (8 * i)) & 0xFF);
+  return detail::sha256()
+      .update(nonce)
+      .update(creator)
+      .update(std::string_view(epoch_bytes, sizeof epoch_bytes))
+      .digest();
 }
 
 // SHA-256 of a private value: what GetPrivateDataHash returns and other peers see.

@@ -41,6 +41,7 @@ using scc::ledger::chaincode_event;
 using scc::ledger::chaincode_options;
 using scc::ledger::channel;
 using scc::ledger::collection_rwset;
+using scc::ledger::compute_binding;
 using scc::ledger::compute_tx_id;
 using scc::ledger::endorsement;
 using scc::ledger::identity;
@@ -225,12 +226,12 @@ class harness {
     proposal.args = std::move(args);
     proposal.channel_id = context.channel.value_or(settings_.channel);
     proposal.creator = serialize_identity(context.creator.value_or(settings_.creator));
-    if (context.tx_id) {
-      proposal.tx_id = std::move(*context.tx_id);
-    } else {
-      proposal.tx_id =
-          compute_tx_id(context.nonce ? *context.nonce : next_nonce(), proposal.creator);
-    }
+    // An explicit tx_id without a nonce (a test of duplicate ids) takes no nonce of the
+    // sequence, so that the ids of the transactions after it do not move.
+    const std::string nonce =
+        context.nonce ? *context.nonce : context.tx_id ? std::string() : next_nonce();
+    proposal.tx_id = context.tx_id ? std::move(*context.tx_id) : compute_tx_id(nonce, proposal.creator);
+    proposal.binding = scc::ledger::compute_binding(nonce, proposal.creator);
     proposal.transient = std::move(context.transient);
     proposal.decorations = std::move(context.decorations);
     if (context.timestamp) {

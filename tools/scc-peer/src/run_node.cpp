@@ -21,17 +21,19 @@ namespace scc::peer {
 
 namespace {
 
-// Where plugins' log lines (stub.log) go.
-void plugin_log_sink(scc::log_level level, std::string_view message) {
+// Where plugins' log lines (stub.log, and what a plugin logs outside a call) go, with the
+// chaincode the host attributed them to.
+void plugin_log_sink(scc::log_level level, std::string_view plugin, std::string_view message) {
+  const std::string_view source = plugin.empty() ? std::string_view("plugin") : plugin;
   switch (level) {
     case scc::log_level::debug:
-      return log::debug("{}", message);
+      return log::debug("[{}] {}", source, message);
     case scc::log_level::info:
-      return log::info("{}", message);
+      return log::info("[{}] {}", source, message);
     case scc::log_level::warning:
-      return log::warning("{}", message);
+      return log::warning("[{}] {}", source, message);
     case scc::log_level::error:
-      return log::error("{}", message);
+      return log::error("[{}] {}", source, message);
   }
 }
 

@@ -119,16 +119,16 @@ TEST_CASE("chaincode list, channel list, node status; CORE_PEER_ADDRESS; unreach
 
   const cli_result list = peer.cli({"chaincode", "list"});
   CHECK(list.exit_code == 0);
-  CHECK(list.out.find("Name: kvscc, Version: 1.0.0, ABI: 1.0, invokableExternal: true, "
+  CHECK(list.out.find("Name: kvscc, Version: 1.0.0, ABI: 1.1, invokableExternal: true, "
                       "invokableCC2CC: false, serialised, Path: " SCC_PEER_KVSCC) !=
         std::string::npos);
-  CHECK(list.out.find("Name: internal, Version: 0.0.1, ABI: 1.0, invokableExternal: false") !=
+  CHECK(list.out.find("Name: internal, Version: 0.0.1, ABI: 1.1, invokableExternal: false") !=
         std::string::npos);
   const json plugins = parse(peer.cli({"chaincode", "list", "--output", "json"}));
   REQUIRE(plugins.size() == 3);
   CHECK(plugins[1]["name"] == "token");
   CHECK(plugins[1]["thread_safe"] == true);
-  CHECK(plugins[1]["abi"] == "1.0");
+  CHECK(plugins[1]["abi"] == "1.1");
   CHECK(plugins[1]["path"] == SCC_PEER_TOKEN);
 
   const cli_result channels = peer.cli({"channel", "list"});

@@ -34,7 +34,7 @@ TEST_CASE(
   REQUIRE_MESSAGE(peer.start(), peer.log());
   const std::string log = peer.log();
   CHECK(count(log, "loaded system chaincode") == 1);
-  CHECK(log.find("loaded system chaincode kvscc version 1.0.0 (ABI 1.0") != std::string::npos);
+  CHECK(log.find("loaded system chaincode kvscc version 1.0.0 (ABI 1.1") != std::string::npos);
   CHECK(log.find("system chaincode token disabled: chaincode.systemPlugins[1]") !=
         std::string::npos);
   CHECK(log.find("not whitelisted") != std::string::npos);

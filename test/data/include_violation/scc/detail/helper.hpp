@@ -1,0 +1,2 @@
+#include <boost/dll/shared_library.hpp>
+#include "scc/host/transaction.hpp"

@@ -1,0 +1,1 @@
+#include "scc/testing/harness.hpp"
