@@ -3,6 +3,7 @@
 #include "peer/chaincode.pb.h"
 #include "peer/proposal_response.pb.h"
 #include "fiber.hpp"
+#include "fiber_gate.hpp"
 #include "proposal_decoder.hpp"
 #include "remote_transaction.hpp"
 #include "session_log.hpp"
@@ -44,11 +45,12 @@ std::string short_id(const std::string& tx_id) { return tx_id.substr(0, 8); }
 }  // namespace
 
 chaincode_session::chaincode_session(scc::host::plugin_instance& plugin, std::string chaincode_id,
-                                     executor how)
+                                     executor how, std::shared_ptr<fiber_gate> gate)
     : plugin_(plugin),
       chaincode_id_(std::move(chaincode_id)),
       pool_(new pool_holder),
-      executor_(how) {}
+      executor_(how),
+      gate_(gate ? std::move(gate) : std::make_shared<fiber_gate>()) {}
 
 chaincode_session::~chaincode_session() = default;
 
@@ -152,7 +154,7 @@ void chaincode_session::end() {
         if (tx->runner != nullptr) waiting.push_back(tx);
       }
     }
-    waiting_to_start_.clear();
+    gate_->drop(this);
     for (const auto& tx : waiting) {
       if (tx->runner != nullptr) resume(*tx->runner);
     }
@@ -235,8 +237,8 @@ void chaincode_session::start_transaction(ChaincodeMessage& message) {
   }
   auto owned = std::make_shared<ChaincodeMessage>(std::move(message));
   if (executor_ == executor::fibers) {
-    if (!plugin_.info().thread_safe() && plugin_busy_) {
-      waiting_to_start_.push_back(std::move(owned));
+    if (!plugin_.info().thread_safe() && gate_->busy()) {
+      gate_->queue(this, [this, owned] { launch_fiber(owned); });
       return;
     }
     launch_fiber(std::move(owned));
@@ -246,7 +248,7 @@ void chaincode_session::start_transaction(ChaincodeMessage& message) {
 }
 
 void chaincode_session::launch_fiber(std::shared_ptr<ChaincodeMessage> message) {
-  plugin_busy_ = true;
+  if (!plugin_.info().thread_safe()) gate_->enter();
   auto runner = std::make_unique<fiber>([this, message] { execute(*message); });
   fiber& started = *runner;
   {
@@ -265,12 +267,7 @@ void chaincode_session::resume(fiber& runner) {
   runner.resume();
   if (!runner.finished()) return;
   fibers_.erase(&runner);
-  plugin_busy_ = false;
-  if (!waiting_to_start_.empty()) {
-    std::shared_ptr<ChaincodeMessage> next = std::move(waiting_to_start_.front());
-    waiting_to_start_.pop_front();
-    launch_fiber(std::move(next));
-  }
+  if (!plugin_.info().thread_safe()) gate_->release();
 }
 
 void chaincode_session::execute(const ChaincodeMessage& message) {

@@ -32,6 +32,7 @@
 namespace scc::ccaas {
 
 class fiber;
+class fiber_gate;
 
 // How transactions run.
 //   fibers   each on its own stack, on the thread that reads the stream (run() only): a
@@ -43,8 +44,9 @@ enum class executor { fibers, threads };
 
 class chaincode_session {
  public:
+  // gate: shared by sessions whose fibers run on one thread (fibers only); none: its own.
   chaincode_session(scc::host::plugin_instance& plugin, std::string chaincode_id,
-                    executor how = executor::threads);
+                    executor how = executor::threads, std::shared_ptr<fiber_gate> gate = nullptr);
   ~chaincode_session();
   chaincode_session(const chaincode_session&) = delete;
   chaincode_session& operator=(const chaincode_session&) = delete;
@@ -62,6 +64,8 @@ class chaincode_session {
   void start();
   void handle(protos::ChaincodeMessage& message);
   void end();
+  // Fibers: writes what the handled messages produced (run() does it after each message).
+  void flush();
 
   // For the transactions: sends request (its txid and channel_id name the transaction) and
   // waits for the peer's RESPONSE or ERROR. Throws scc::host::error when the stream ends first.
@@ -84,7 +88,6 @@ class chaincode_session {
   };
 
   bool write_failed();
-  void flush();
   void launch_fiber(std::shared_ptr<protos::ChaincodeMessage> message);
   void resume(fiber& runner);
   void start_transaction(protos::ChaincodeMessage& message);
@@ -115,8 +118,7 @@ class chaincode_session {
   const executor executor_;
   std::unordered_map<fiber*, std::unique_ptr<fiber>> fibers_;
   // A plugin that is not thread-safe runs one transaction at a time: the others wait here.
-  bool plugin_busy_ = false;
-  std::deque<std::shared_ptr<protos::ChaincodeMessage>> waiting_to_start_;
+  std::shared_ptr<fiber_gate> gate_;
 };
 
 // The key a reply is matched by: Fabric's shims use channel id and txid together.

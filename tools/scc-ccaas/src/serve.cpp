@@ -18,6 +18,7 @@
 
 #include "chaincode_session.hpp"
 #include "connect_reactor.hpp"
+#include "event_loop.hpp"
 #include "message_stream.hpp"
 #include "peer/chaincode_shim.grpc.pb.h"
 #include "session_log.hpp"
@@ -65,32 +66,6 @@ executor executor_of(const serve_settings& settings) {
   return settings.executor == "threads" ? executor::threads : executor::fibers;
 }
 
-// Connect on gRPC's synchronous API: the handler's thread reads the stream and runs the
-// session's fibers.
-class blocking_connect_service final : public protos::Chaincode::Service {
- public:
-  blocking_connect_service(scc::host::plugin_instance& plugin, std::string chaincode_id)
-      : plugin_(plugin), chaincode_id_(std::move(chaincode_id)) {}
-
-  grpc::Status Connect(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<protos::ChaincodeMessage, protos::ChaincodeMessage>* stream)
-      override {
-    log::info("peer " + context->peer() + " connected");
-    grpc_message_stream<grpc::ServerReaderWriter<protos::ChaincodeMessage,
-                                                 protos::ChaincodeMessage>>
-        messages(*stream);
-    chaincode_session session(plugin_, chaincode_id_, executor::fibers);
-    session.run(messages);
-    log::info("peer " + context->peer() + " disconnected");
-    return grpc::Status::OK;
-  }
-
- private:
-  scc::host::plugin_instance& plugin_;
-  const std::string chaincode_id_;
-};
-
 std::shared_ptr<grpc::ServerCredentials> server_credentials(const serve_settings& settings) {
   if (!settings.tls) return grpc::InsecureServerCredentials();
   const server_tls& tls = *settings.tls;
@@ -118,12 +93,13 @@ int serve_connect(const serve_settings& settings) {
     return 1;
   }
   connect_service threaded_service(*plugin, settings.chaincode_id);
-  blocking_connect_service fiber_service(*plugin, settings.chaincode_id);
+  event_loop_server fiber_service(*plugin, settings.chaincode_id);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(settings.listen_address, credentials, &port);
-  if (executor_of(settings) == executor::fibers) {
-    builder.RegisterService(&fiber_service);
+  const bool fibers = executor_of(settings) == executor::fibers;
+  if (fibers) {
+    fiber_service.add_to(builder);
   } else {
     builder.RegisterService(&threaded_service);
   }
@@ -142,6 +118,7 @@ int serve_connect(const serve_settings& settings) {
                  "this host)\n", settings.listen_address.c_str());
     return 1;
   }
+  if (fibers) fiber_service.start();
   const std::string host =
       settings.listen_address.substr(0, settings.listen_address.rfind(':'));
   const char* security = !settings.tls ? "plain text"
@@ -160,6 +137,7 @@ int serve_connect(const serve_settings& settings) {
   bool stopped = false;
   std::thread stopper([&] {
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    if (fibers) fiber_service.stop();
     server->Wait();
     const std::lock_guard<std::mutex> lock(mutex);
     stopped = true;
