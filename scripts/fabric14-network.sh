@@ -21,6 +21,7 @@
 # ${SCC_FABRIC14_CACHE:-~/.cache/scc/fabric-1.4.12}/network. It holds env.sh (source it to use
 # the 1.4 peer CLI as Org1's admin), logs/peer.log and logs/orderer.log.
 set -euo pipefail
+# shellcheck source=scripts/fabric14/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/fabric14/common.sh"
 templates="$fabric14_repo_root/scripts/fabric14"
 

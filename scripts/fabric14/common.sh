@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/fabric14/common.sh - sourced by fabric14-bridge.sh and fabric14-network.sh: where the
 # Fabric 1.4.12 tree and its binaries live, and how both are built.
 #
@@ -54,7 +55,7 @@ fabric14_use_source() {
 }
 
 fabric14_go() {
-  (cd "$FABRIC14_TREE" && GOPATH="$FABRIC14_GOPATH" GO111MODULE=off GOFLAGS= CGO_ENABLED=1 go "$@")
+  (cd "$FABRIC14_TREE" && GOPATH="$FABRIC14_GOPATH" GO111MODULE=off GOFLAGS='' CGO_ENABLED=1 go "$@")
 }
 
 # Builds peer (with plugins enabled), orderer, configtxgen and cryptogen into $FABRIC14_BIN

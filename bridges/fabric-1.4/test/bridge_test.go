@@ -121,7 +121,7 @@ func TestInvokeChaincodeResponsePassesUnchanged(t *testing.T) {
 type panickingStub struct{ *shim.MockStub }
 
 func (panickingStub) GetState(string) ([]byte, error) { panic("GetState exploded") }
-func (panickingStub) GetArgs() [][]byte              { return args("get", "k") }
+func (panickingStub) GetArgs() [][]byte               { return args("get", "k") }
 
 func TestPanicInTheStubDoesNotEscape(t *testing.T) {
 	stub := panickingStub{shim.NewMockStub("probescc", probe(t))}
