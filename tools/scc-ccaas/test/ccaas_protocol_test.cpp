@@ -508,3 +508,46 @@ TEST_CASE("bytes that are not a ChaincodeMessage end only that stream") {
   CHECK(probe.run({"put", "still", "here"}).status == 200);
   CHECK_FALSE(probe.server.exited());
 }
+
+TEST_CASE("two peers on one server: a serialised plugin still runs one transaction at a time") {
+  served_plugin probe(SCC_CCAAS_PROBE);
+  driver_options options;
+  options.address = probe.address;
+  peer_driver second(options);
+  second.connect();
+  held_reply held;
+  transaction_request slow = tx({"get", "k"});
+  slow.tx_id = "slow-tx";
+  hold_get_state_of(*probe.driver, "slow-tx", held);
+  auto slow_result = probe.driver->submit(slow);
+  {
+    std::unique_lock<std::mutex> lock(held.mutex);
+    REQUIRE(held.arrived.wait_for(lock, 10s, [&] { return held.request.has_value(); }));
+  }
+  auto other_peer = second.submit(tx({"put", "from-second", "v"}));
+  CHECK(other_peer.wait_for(300ms) == std::future_status::timeout);
+  release(*probe.driver, held, "late value");
+  CHECK(slow_result.get().payload == "late value");
+  CHECK(other_peer.get().status == 200);
+  CHECK(second.ledger().get("", "from-second") == std::optional<std::string>("v"));
+}
+
+TEST_CASE("two peers on one server: a thread-safe plugin serves both at once") {
+  served_plugin probe(SCC_CCAAS_PROBE_MT);
+  driver_options options;
+  options.address = probe.address;
+  peer_driver second(options);
+  second.connect();
+  held_reply held;
+  transaction_request slow = tx({"get", "k"});
+  slow.tx_id = "slow-tx";
+  hold_get_state_of(*probe.driver, "slow-tx", held);
+  auto slow_result = probe.driver->submit(slow);
+  {
+    std::unique_lock<std::mutex> lock(held.mutex);
+    REQUIRE(held.arrived.wait_for(lock, 10s, [&] { return held.request.has_value(); }));
+  }
+  CHECK(second.execute(tx({"put", "from-second", "v"})).status == 200);
+  release(*probe.driver, held, "late value");
+  CHECK(slow_result.get().payload == "late value");
+}
