@@ -336,7 +336,9 @@ std::future<transaction_result> peer_driver::submit_with(
   transaction_request request = original;
   ChaincodeMessage message;
   if (request.with_proposal) {
-    message.mutable_proposal()->ParseFromString(build_signed_proposal(request));
+    message.mutable_proposal()->ParseFromString(request.signed_proposal.empty()
+                                                    ? build_signed_proposal(request)
+                                                    : request.signed_proposal);
   } else if (request.tx_id.empty()) {
     static std::atomic<uint64_t> counter{0};
     request.tx_id = "tx-" + std::to_string(++counter);

@@ -58,6 +58,7 @@ struct transaction_request {
   std::map<std::string, std::string> transient;
   std::map<std::string, std::string> decorations;
   std::string nonce;                   // empty: random
+  std::string signed_proposal;         // set (with tx_id): sent as it is, not built
   uint64_t epoch = 0;
   int64_t seconds = 1700000000;
   int32_t nanos = 123000000;
