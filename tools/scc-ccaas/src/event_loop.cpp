@@ -100,7 +100,8 @@ class event_loop_server::call final : private message_stream {
   void start_write() {
     writing_ = true;
     grpc::WriteOptions options;
-    if (outgoing_.front().more_follows) options.set_buffer_hint();
+    // Held back while others wait behind it: the last of a run goes out with all of them.
+    if (outgoing_.front().more_follows || outgoing_.size() > 1) options.set_buffer_hint();
     stream_.Write(outgoing_.front().message, options, &wrote_);
   }
 
