@@ -35,9 +35,10 @@ class fiber;
 class fiber_gate;
 
 // How transactions run.
-//   fibers   each on its own stack, on the thread that reads the stream (run() only): a
-//            transaction waiting for the peer yields, the reply resumes it. No thread hand-offs,
-//            but plugin code that computes or blocks for long holds up the whole stream.
+//   fibers   each on its own stack, on the one thread that reads the stream (run(), or an
+//            event loop calling handle and flush): a transaction waiting for the peer yields,
+//            the reply resumes it. No thread hand-offs, but plugin code that computes or blocks
+//            for long holds up every stream of that thread.
 //   threads  each on a thread of its own: a blocking or busy thread-safe plugin does not hold
 //            up the others, at the price of waking a thread for every message.
 enum class executor { fibers, threads };
@@ -56,10 +57,11 @@ class chaincode_session {
   // and end.
   void run(message_stream& stream);
 
-  // For transports that deliver messages as they come (gRPC's callback API; threads only):
-  // attach the stream (only its write is used), start (sends REGISTER), then handle each message
-  // (never blocks), and end once no more will come (blocks until the session's transactions
-  // have finished).
+  // For transports that deliver messages as they come (gRPC's callback API with threads, an
+  // event loop with fibers): attach the stream (only its write is used), start (sends
+  // REGISTER), then handle each message (never blocks), and end once no more will come (with
+  // threads it blocks until the session's transactions have finished). With fibers, flush after
+  // each message.
   void attach(message_stream& stream) { stream_ = &stream; }
   void start();
   void handle(protos::ChaincodeMessage& message);
@@ -114,7 +116,7 @@ class chaincode_session {
   struct pool_holder;
   std::unique_ptr<pool_holder> pool_;
 
-  // fibers only; touched by the reading thread alone.
+  // fibers only; touched by the session's one thread alone.
   const executor executor_;
   std::unordered_map<fiber*, std::unique_ptr<fiber>> fibers_;
   // A plugin that is not thread-safe runs one transaction at a time: the others wait here.

@@ -32,9 +32,9 @@ std::string usage() {
          "      writes the chaincode package Fabric's ccaas builder installs.\n"
          "  common: --log-level debug|info|warning|error (or CORE_CHAINCODE_LOGGING_LEVEL)\n"
          "          --executor fibers|threads (or SCC_CCAAS_EXECUTOR): fibers (default) run every\n"
-         "          transaction on the thread that reads the stream, switching at each request to\n"
-         "          the peer; threads give each transaction a thread, for thread-safe plugins\n"
-         "          that compute or block for long.\n";
+         "          transaction on one event-loop thread, switching at each request to the peer;\n"
+         "          threads give each transaction a thread, for thread-safe plugins that compute\n"
+         "          or block for long.\n";
 }
 
 namespace {
