@@ -76,6 +76,31 @@ std::string hex(const std::string& bytes) {
   return out;
 }
 
+// What Go's asn1.Marshal makes of a string: a PrintableString when every character allows it,
+// else a UTF8String. pkix prints attributes it has no name for as "#" + hex of that DER.
+std::string go_string_der(const std::string& value) {
+  bool printable = true;
+  for (unsigned char c : value) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == ' ' || c == '\'' || c == '(' || c == ')' || c == '+' || c == ',' ||
+                    c == '-' || c == '.' || c == '/' || c == ':' || c == '=' || c == '?';
+    printable = printable && ok;
+  }
+  std::string der(1, static_cast<char>(printable ? 0x13 : 0x0c));
+  const std::size_t length = value.size();
+  if (length < 0x80) {
+    der.push_back(static_cast<char>(length));
+  } else {
+    std::string digits;
+    for (std::size_t rest = length; rest > 0; rest >>= 8) {
+      digits.insert(digits.begin(), static_cast<char>(rest & 0xFF));
+    }
+    der.push_back(static_cast<char>(0x80 | digits.size()));
+    der += digits;
+  }
+  return der + value;
+}
+
 std::vector<attribute> attributes_of(const X509_NAME* name) {
   std::vector<attribute> out;
   const int count = X509_NAME_entry_count(name);
@@ -128,7 +153,7 @@ std::string go_name_string(const X509_NAME* name) {
       {"2.5.4.17", "POSTALCODE"}};
   for (const attribute& a : all) {
     if (names.count(a.oid) != 0) continue;
-    sequence.push_back({{a.oid, a.is_string ? escape(a.value) : "#" + hex(a.der)}});
+    sequence.push_back({{a.oid, "#" + hex(a.is_string ? go_string_der(a.value) : a.der)}});
   }
   const auto values_of = [&](const std::string& oid) {
     std::vector<std::string> values;
