@@ -60,8 +60,7 @@ void chaincode_runner::watch_run(uint64_t id, running run) {
   }
 }
 
-std::optional<std::string> chaincode_runner::run_here(const job& work,
-                                                      thread_replacement& here) {
+std::optional<std::string> chaincode_runner::run_here(const job& work, thread_replacement& here) {
   run_context context;
   uint64_t id = 0;
   clock::time_point deadline;
@@ -71,9 +70,9 @@ std::optional<std::string> chaincode_runner::run_here(const job& work,
     id = (uint64_t{1} << 63) | next_caller_run_++;
     deadline = clock::now() + timeout_;
     // Not owned: context and work outlive the watchdog's use of them (see below).
-    watch_run(id, running{std::shared_ptr<run_context>(std::shared_ptr<void>(), &context),
-                          std::shared_ptr<const job>(std::shared_ptr<void>(), &work), deadline,
-                          &here});
+    watch_run(id,
+              running{std::shared_ptr<run_context>(std::shared_ptr<void>(), &context),
+                      std::shared_ptr<const job>(std::shared_ptr<void>(), &work), deadline, &here});
     ++caller_runs_;
   }
   {

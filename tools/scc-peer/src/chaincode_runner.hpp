@@ -130,9 +130,9 @@ class chaincode_runner {
   std::map<uint64_t, running> running_;      // by worker, or by caller run (high bit set)
   uint64_t next_worker_ = 0;
   uint64_t next_caller_run_ = 0;
-  unsigned caller_runs_ = 0;  // run_here runs in progress and not given up on
+  unsigned caller_runs_ = 0;    // run_here runs in progress and not given up on
   bool watchdog_idle_ = false;  // the watchdog waits with no deadline
-  unsigned healthy_ = 0;  // workers that have not been given up on and have not exited
+  unsigned healthy_ = 0;        // workers that have not been given up on and have not exited
   unsigned stuck_ = 0;
   bool stopping_ = false;
   bool stopped_ = false;

@@ -362,26 +362,49 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
   // A chaincode that never returns must not take a connection (or a network thread) with it:
   // it runs on a thread the watchdog can give up on and replace, ours or the caller's. A new
   // channel's inits run on one of ours, never on the caller's.
+  std::string description =
+      fmt::format("system chaincode {} (tx {}, channel {})", proposal.chaincode(), expected_tx_id,
+                  proposal.channel_id());
+  if (here != nullptr && channel_ready(proposal.channel_id())) {
+    // run_here returns only once the watchdog is done with the job too, so the job may refer to
+    // this frame: one pointer each, which std::function holds without allocating.
+    struct in_this_frame {
+      peer_node& node;
+      uint64_t request_id;
+      Proposal& proposal;
+      bool invoke;
+      const std::string& tx_id;
+      const std::string chaincode;
+      const std::string channel_id;  // the run moves parts of the proposal; these stay
+      const reply_fn& reply;
+    } frame{*this,
+            request_id,
+            proposal,
+            invoke,
+            expected_tx_id,
+            proposal.chaincode(),
+            proposal.channel_id(),
+            reply};
+    chaincode_runner::job work;
+    work.description = std::move(description);
+    work.run = [at = &frame](chaincode_runner::run_context& run) {
+      at->node.run_proposal(at->request_id, at->proposal, at->invoke, at->tx_id, run, at->reply);
+    };
+    work.timed_out = [at = &frame](const std::vector<std::string>& chaincodes) {
+      at->node.answer_timeout(at->request_id, at->chaincode, at->channel_id, at->tx_id, chaincodes,
+                              at->reply);
+    };
+    if (std::optional<std::string> refused = runner_->run_here(work, *here)) {
+      reply(error_reply(request_id, *refused));
+    }
+    return;
+  }
   const auto owned = std::make_shared<Proposal>(std::move(proposal));
   chaincode_runner::job work;
-  work.description = fmt::format("system chaincode {} (tx {}, channel {})", owned->chaincode(),
-                                 expected_tx_id, owned->channel_id());
+  work.description = std::move(description);
   work.run = [this, request_id, owned, invoke, expected_tx_id,
               reply](chaincode_runner::run_context& run) {
-    bool handed_over = false;
-    try {
-      // A new channel's inits run here too, not on a network thread.
-      channel_state* channel = channel_for(owned->channel_id());
-      if (channel == nullptr) {
-        if (run.claim()) reply(error_reply(request_id, "the peer is shutting down"));
-        return;
-      }
-      endorse(request_id, *owned, invoke, *channel, expected_tx_id, run, reply, handed_over);
-    } catch (const std::exception& failure) {
-      if (!handed_over && run.claim()) {
-        reply(error_reply(request_id, std::string("request failed: ") + failure.what()));
-      }
-    }
+    run_proposal(request_id, *owned, invoke, expected_tx_id, run, reply);
   };
   work.timed_out = [this, request_id, chaincode = owned->chaincode(),
                     channel_id = owned->channel_id(), expected_tx_id,
@@ -391,13 +414,28 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
   work.refused = [request_id, reply](const std::string& reason) {
     reply(error_reply(request_id, reason));
   };
-  std::optional<std::string> refused;
-  if (here != nullptr && channel_ready(owned->channel_id())) {
-    refused = runner_->run_here(work, *here);
-  } else {
-    refused = runner_->submit(std::move(work));
+  if (std::optional<std::string> refused = runner_->submit(std::move(work))) {
+    reply(error_reply(request_id, *refused));
   }
-  if (refused) reply(error_reply(request_id, *refused));
+}
+
+void peer_node::run_proposal(uint64_t request_id, Proposal& proposal, bool invoke,
+                             const std::string& tx_id, chaincode_runner::run_context& run,
+                             const reply_fn& reply) {
+  bool handed_over = false;
+  try {
+    // A new channel's inits run here too, not on a network thread.
+    channel_state* channel = channel_for(proposal.channel_id());
+    if (channel == nullptr) {
+      if (run.claim()) reply(error_reply(request_id, "the peer is shutting down"));
+      return;
+    }
+    endorse(request_id, proposal, invoke, *channel, tx_id, run, reply, handed_over);
+  } catch (const std::exception& failure) {
+    if (!handed_over && run.claim()) {
+      reply(error_reply(request_id, std::string("request failed: ") + failure.what()));
+    }
+  }
 }
 
 void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,

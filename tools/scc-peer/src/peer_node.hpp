@@ -86,7 +86,7 @@ class peer_node {
     ledger::channel* ledger = nullptr;
     std::unique_ptr<block_cutter> cutter;
     std::promise<void> inits_done;
-    std::shared_future<void> ready;  // the plugins' inits have run on the channel
+    std::shared_future<void> ready;      // the plugins' inits have run on the channel
     std::atomic<bool> inits_ran{false};  // ready, without waiting
   };
 
@@ -99,6 +99,9 @@ class peer_node {
                        thread_replacement* here);
   // The channel exists and its plugins' inits have run.
   bool channel_ready(const std::string& name);
+  // The job of a proposal, on whichever thread runs it.
+  void run_proposal(uint64_t request_id, Proposal& proposal, bool invoke, const std::string& tx_id,
+                    chaincode_runner::run_context& run, const reply_fn& reply);
   void endorse(uint64_t request_id, Proposal& proposal, bool invoke, channel_state& channel,
                const std::string& tx_id, chaincode_runner::run_context& run, const reply_fn& reply,
                bool& handed_over);

@@ -50,6 +50,10 @@ std::string error_frame(uint64_t request_id, std::string message) {
 class server::network_threads final : public thread_replacement,
                                       public std::enable_shared_from_this<network_threads> {
  public:
+  // Thrown out of run() on a thread that came back from a plugin the watchdog gave up on: a
+  // thread was started in its place, so it leaves.
+  struct leave_thread {};
+
   explicit network_threads(asio::io_context& io) : io_(io) {}
 
   void start() {
@@ -65,15 +69,15 @@ class server::network_threads final : public thread_replacement,
     start();
     const std::lock_guard<std::mutex> lock(mutex_);
     --running_;  // join() does not wait for it
+    changed_.notify_all();
   }
 
-  // That thread is back from its plugin: one thread leaves (whichever finishes a handler next).
-  void returned() override {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      ++running_;
-    }
-    surplus_.fetch_add(1, std::memory_order_release);
+  // On that thread, back from its plugin: it leaves once its handler is done.
+  void returned() override { leave_after_handler = true; }
+
+  // Called by a handler of these threads when it is done.
+  static void handler_done() {
+    if (leave_after_handler) throw leave_thread{};
   }
 
   void join() {
@@ -81,16 +85,17 @@ class server::network_threads final : public thread_replacement,
     changed_.wait(lock, [this] { return running_ == 0; });
   }
 
-  // The threads this object runs, for handle()'s `here`; nullptr on any other thread.
-  thread_replacement* on_this_thread() noexcept {
-    return current_owner == this ? this : nullptr;
-  }
+  // For handle()'s `here`: this object on its own threads, nullptr on any other thread.
+  thread_replacement* on_this_thread() noexcept { return current_owner == this ? this : nullptr; }
 
  private:
   void loop() {
     prepare_thread_for_fatal_signals();
     current_owner = this;
-    while (io_.run_one() != 0 && !leave_as_surplus()) {
+    try {
+      io_.run();  // run(), not run_one(): asio keeps its per-thread handler memory for the run
+    } catch (const leave_thread&) {
+      return;  // no longer counted since lost()
     }
     current_owner = nullptr;
     const std::lock_guard<std::mutex> lock(mutex_);
@@ -98,24 +103,17 @@ class server::network_threads final : public thread_replacement,
     changed_.notify_all();
   }
 
-  bool leave_as_surplus() noexcept {
-    unsigned extra = surplus_.load(std::memory_order_acquire);
-    while (extra > 0) {
-      if (surplus_.compare_exchange_weak(extra, extra - 1, std::memory_order_acq_rel)) return true;
-    }
-    return false;
-  }
-
   static thread_local network_threads* current_owner;
+  static thread_local bool leave_after_handler;
 
   asio::io_context& io_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  unsigned running_ = 0;  // in their loop, not inside a run the watchdog gave up on
-  std::atomic<unsigned> surplus_{0};
+  unsigned running_ = 0;  // in run(), not inside a run the watchdog gave up on
 };
 
 thread_local server::network_threads* server::network_threads::current_owner = nullptr;
+thread_local bool server::network_threads::leave_after_handler = false;
 
 class connection : public std::enable_shared_from_this<connection> {
  public:
@@ -243,12 +241,12 @@ class connection : public std::enable_shared_from_this<connection> {
       if (threads_ && (request.has_invoke() || request.has_query())) {
         // Its chaincode runs on this network thread, after this handler and outside the
         // strand: the connection goes on reading, writing and answering a timeout meanwhile.
-        asio::defer(network_,
-                    [self = shared_from_this(), request = std::move(request)]() mutable {
-                      self->node_.handle(
-                          std::move(request), [self](Reply reply) { self->send(reply); },
-                          self->threads_->on_this_thread());
-                    });
+        asio::defer(network_, [self = shared_from_this(), request = std::move(request)]() mutable {
+          self->node_.handle(
+              std::move(request), [self](Reply reply) { self->send(reply); },
+              self->threads_->on_this_thread());
+          server::network_threads::handler_done();
+        });
         continue;
       }
       node_.handle(std::move(request),
@@ -360,7 +358,7 @@ class connection : public std::enable_shared_from_this<connection> {
   peer_node& node_;
   std::shared_ptr<server::registry> registry_;
   std::shared_ptr<server::network_threads> threads_;  // null: the server runs no threads
-  asio::io_context::executor_type network_;            // the io_context, without the strand
+  asio::io_context::executor_type network_;           // the io_context, without the strand
   tcp::socket socket_;
   asio::any_io_executor strand_;  // the socket's executor: a strand, see server::accept
   asio::steady_timer drain_timer_;
@@ -376,7 +374,7 @@ class connection : public std::enable_shared_from_this<connection> {
   bool paused_ = false;
   bool stop_reading_ = false;
   bool closing_ = false;
-  bool failed_ = false;              // the stream went bad: stream_error_ ends it
+  bool failed_ = false;  // the stream went bad: stream_error_ ends it
   bool stream_error_sent_ = false;
   std::string stream_error_;
   bool input_ended_ = false;  // the client ended its side
@@ -450,9 +448,8 @@ void server::accept() {
           {
             const std::lock_guard<std::mutex> lock(registry_->mutex);
             const uint64_t id = registry_->next_id++;
-            accepted = std::make_shared<connection>(node_, registry_, threads_,
-                                                    io_.get_executor(), std::move(socket), id,
-                                                    frame_limit_);
+            accepted = std::make_shared<connection>(node_, registry_, threads_, io_.get_executor(),
+                                                    std::move(socket), id, frame_limit_);
             registry_->connections.emplace(id, accepted);
           }
           log::debug("connection accepted");

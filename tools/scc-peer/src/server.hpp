@@ -42,7 +42,7 @@ class server {
   // Runs the io_context on `threads` threads of the server's own. A proposal's chaincode then
   // runs on the network thread that took the request (peer_node::handle with `here`), with no
   // hand-off to a chaincode thread; when the watchdog gives up on one of these threads, the
-  // server starts another in its place, and one leaves once the stuck plugin returns.
+  // server starts another in its place, and the stuck one leaves once its plugin returns.
   void run(unsigned threads);
   // After io_context::stop(): waits until the server's threads have left, but for those still
   // inside a plugin the watchdog gave up on (which is why they are detached).

@@ -205,7 +205,8 @@ TEST_CASE("SIGTERM finishes the block in flight, answers it and exits 0") {
 // pending: the io_context must not run out of work then, or the replies of a transaction still
 // running and of one the stop commits are never written (the stress crash test's SIGTERM round
 // lost them now and then).
-TEST_CASE("SIGTERM answers what is still running and what it commits, after the stop refused more") {
+TEST_CASE(
+    "SIGTERM answers what is still running and what it commits, after the stop refused more") {
   temp_folder folder("sigterm-idle");
   peer_process peer(folder.path(),
                     core_yaml({{"kvscc", SCC_PEER_KVSCC}, {"loops", SCC_PEER_LOOPS}}),
