@@ -10,22 +10,12 @@
 
 #include "scc/abi.h"
 #include "scc/chaincode_error.hpp"
+#include "scc/detail/abi_bytes.hpp"
 #include "scc/types.hpp"
 
 namespace scc {
 
 namespace detail {
-
-inline std::string_view view(scc_type_bytes bytes) noexcept {
-  return bytes.len == 0 ? std::string_view{}
-                        : std::string_view(reinterpret_cast<const char*>(bytes.ptr), bytes.len);
-}
-
-inline std::string copy(scc_type_bytes bytes) { return std::string(view(bytes)); }
-
-inline scc_type_bytes bytes(std::string_view text) noexcept {
-  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-}
 
 // Throws the host's message for a failed call.
 [[noreturn]] inline void throw_host_error(const scc_host_api_v1* host, scc_tx* tx,

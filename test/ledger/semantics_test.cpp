@@ -441,7 +441,7 @@ TEST_CASE_FIXTURE(
     const auto hash = stub.get_private_data_hash("secrets", "p");
     REQUIRE(hash.has_value());
     // SHA-256("abc"), FIPS 180-2 appendix B.1.
-    CHECK(scc::ledger::detail::to_hex(*hash) ==
+    CHECK(scc::detail::to_hex(*hash) ==
           "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(keys_of(stub.get_private_data_by_range("secrets", "", "")) == keys{"p", "q"});
     return scc::success();
@@ -835,7 +835,7 @@ TEST_CASE("GetBinding is SHA-256(nonce || creator || epoch 0 as 8 bytes), as on 
   context.creator = scc::testing::identity{"Org1MSP", "cert"};
   const scc::testing::tx_result answered = h.query("binder", {}, context);
   REQUIRE(answered.response.status == 200);
-  CHECK(scc::ledger::detail::to_hex(answered.response.payload) ==
+  CHECK(scc::detail::to_hex(answered.response.payload) ==
         "bf7e45da315ebf3c29ed54c758f94b5c951b7db1b48d109e1eae130bd0ebe4b7");
   CHECK(answered.response.payload ==
         scc::testing::compute_binding(*context.nonce,

@@ -340,7 +340,7 @@ TEST_CASE("wrong descriptor magic: bad_magic") {
   CHECK(e.kind() == scc::host::load_error_kind::bad_magic);
   CHECK(std::string(e.what()) ==
         prefix(SCC_FIXTURE_BAD_MAGIC) + "bad descriptor magic. Expected " +
-            scc::host::detail::hex64(SCC_PLUGIN_MAGIC) +
+            scc::detail::hex64(SCC_PLUGIN_MAGIC) +
             " (\"SCCPLUG1\"), found 0x0123456789abcdef. scc_plugin_entry_v1 does not return an scc "
             "descriptor: the "
             "library is corrupt or was not built with SCC_PLUGIN. Rebuild it with "

@@ -45,6 +45,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "scc/abi.h"
+#include "scc/detail/hex.hpp"
 #include "scc/host/detail/elf_file.hpp"
 #include "scc/host/plugin_instance.hpp"
 #include "scc/host/transaction.hpp"
@@ -88,7 +89,6 @@ inline std::string describe_non_elf(const std::filesystem::path& path) {
   if (count == 0) return "an empty file";
   std::error_code ec;
   const uintmax_t size = std::filesystem::file_size(path, ec);
-  static constexpr char digits[] = "0123456789abcdef";
   std::string shown;
   for (std::size_t i = 0; i < std::min<std::size_t>(count, 16); ++i) {
     const auto byte = static_cast<unsigned char>(head[i]);
@@ -101,8 +101,7 @@ inline std::string describe_non_elf(const std::filesystem::path& path) {
       shown += static_cast<char>(byte);
     } else {
       shown += "\\x";
-      shown += digits[byte >> 4];
-      shown += digits[byte & 0xF];
+      scc::detail::append_hex_byte(shown, byte);
     }
   }
   if (count > 16) shown += "...";

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "scc/abi.h"
+#include "scc/detail/hex.hpp"
 #include "scc/host/transaction.hpp"
 #include "scc/response.hpp"
 
@@ -73,12 +74,6 @@ inline std::string text_or(const char* text, const char* fallback) {
   return text != nullptr ? std::string(text) : std::string(fallback);
 }
 
-inline std::string hex64(uint64_t value) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out = "0x";
-  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(digits[(value >> shift) & 0xF]);
-  return out;
-}
 
 }  // namespace detail
 
@@ -91,10 +86,10 @@ inline scc_plugin_descriptor_v1 check_descriptor(const scc_plugin_descriptor_v1*
   if (descriptor == nullptr || descriptor->magic != SCC_PLUGIN_MAGIC) {
     throw load_error(
         load_error_kind::bad_magic, origin,
-        refused + "bad descriptor magic. Expected " + detail::hex64(SCC_PLUGIN_MAGIC) +
+        refused + "bad descriptor magic. Expected " + scc::detail::hex64(SCC_PLUGIN_MAGIC) +
             " (\"SCCPLUG1\"), found " +
             (descriptor == nullptr ? std::string("a null descriptor")
-                                   : detail::hex64(descriptor->magic)) +
+                                   : scc::detail::hex64(descriptor->magic)) +
             ". " SCC_PLUGIN_ENTRY_SYMBOL
             " does not return an scc descriptor: the library is corrupt or was not built with "
             "SCC_PLUGIN. Rebuild it with scc_add_plugin() and the SCC_PLUGIN macro.");

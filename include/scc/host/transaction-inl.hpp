@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "scc/detail/abi_bytes.hpp"
 #include "scc/host/transaction.hpp"
 
 namespace scc::host {
@@ -51,15 +52,12 @@ inline scc::response transaction::invoke_chaincode(std::string_view, std::string
   unsupported("invoke_chaincode");
 }
 
+namespace detail {
+
 // The static functions behind api(): each is noexcept and turns exceptions into statuses.
 struct adapter {
-  static std::string_view view(scc_type_bytes bytes) noexcept {
-    return bytes.len == 0 ? std::string_view{}
-                          : std::string_view(reinterpret_cast<const char*>(bytes.ptr), bytes.len);
-  }
-  static scc_type_bytes bytes(std::string_view text) noexcept {
-    return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-  }
+  static std::string_view view(scc_type_bytes bytes) noexcept { return scc::detail::view(bytes); }
+  static scc_type_bytes bytes(std::string_view text) noexcept { return scc::detail::bytes(text); }
 
   // Why the last call on this thread with an unusable handle failed; last_error reads it.
   static std::string& stale_reason() noexcept {
@@ -382,7 +380,10 @@ struct adapter {
   }
 };
 
+}  // namespace detail
+
 inline const scc_host_api_v1* api() noexcept {
+  using detail::adapter;
   static const scc_host_api_v1 table = {
       static_cast<uint32_t>(sizeof(scc_host_api_v1)),
       SCC_ABI_MAJOR,

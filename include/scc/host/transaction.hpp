@@ -26,6 +26,10 @@
 
 namespace scc::host {
 
+namespace detail {
+struct adapter;
+}  // namespace detail
+
 // Thrown by transaction implementations; becomes the status and last_error the plugin sees.
 class error : public std::runtime_error {
  public:
@@ -160,7 +164,7 @@ class transaction {
   void close_queries() noexcept { cursors_.clear(); }
 
  private:
-  friend struct adapter;
+  friend struct detail::adapter;
 
   [[noreturn]] static void unsupported(const char* operation) {
     throw error(SCC_STATUS_UNSUPPORTED, std::string(operation) + " is not supported by this host");

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "scc/detail/hex.hpp"
 #include "scc/ledger/detail/sha256.hpp"
 
 namespace scc::ledger {
@@ -48,7 +49,7 @@ inline std::string serialize_identity(const identity& who) {
 // hex(SHA-256(nonce || creator)): the only transaction id a peer accepts for a proposal
 // (protoutil.ComputeTxID).
 inline std::string compute_tx_id(std::string_view nonce, std::string_view creator) {
-  return detail::to_hex(detail::sha256().update(nonce).update(creator).digest());
+  return scc::detail::to_hex(detail::sha256().update(nonce).update(creator).digest());
 }
 
 // Fabric's proposal binding (protoutil.ComputeProposalBinding): SHA-256(nonce || creator ||

@@ -101,17 +101,6 @@ class sha256 {
   uint64_t length_ = 0;
 };
 
-inline std::string to_hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    out.push_back(digits[(static_cast<uint8_t>(c) >> 4) & 0xF]);
-    out.push_back(digits[static_cast<uint8_t>(c) & 0xF]);
-  }
-  return out;
-}
-
 }  // namespace scc::ledger::detail
 
 #endif  // SCC_LEDGER_DETAIL_SHA256_HPP
