@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <future>
 #include <thread>
@@ -36,6 +37,42 @@ void set_code(InvocationResult& result, ledger::validation_code code) {
   result.set_validation_code(static_cast<int32_t>(code));
   result.set_validation_code_name(std::string(ledger::name(code)));
 }
+
+// What became of one init, decided once: by its run, or by the watchdog giving up on it. Its
+// thread is the runner's caller thread, which nothing replaces: the peer goes on without it.
+class init_outcome final : public thread_replacement,
+                           public std::enable_shared_from_this<init_outcome> {
+ public:
+  std::optional<ledger::endorsement> endorsed;
+  std::string failure;
+  bool timed_out = false;
+
+  void decide(std::optional<ledger::endorsement> result, std::string why, bool gave_up) {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (decided_) return;
+      decided_ = true;
+      endorsed = std::move(result);
+      failure = std::move(why);
+      timed_out = gave_up;
+    }
+    changed_.notify_all();
+  }
+
+  std::shared_ptr<const init_outcome> wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return decided_; });
+    return shared_from_this();
+  }
+
+  void lost() override {}
+  void returned() override {}
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool decided_ = false;
+};
 
 // Fabric's proposal binding: SHA-256(nonce || creator || epoch as 8 little-endian bytes).
 std::string compute_binding(const std::string& nonce, const std::string& creator) {
@@ -218,34 +255,34 @@ void peer_node::run_inits(const std::string& channel) {
     const std::string description =
         fmt::format("init of system chaincode {} on channel {}", plugin.info.name, channel);
     // On a thread of its own, so that an init that never returns holds up this channel's
-    // start for chaincode.executetimeout only.
-    const auto run = std::make_shared<ledger::execution>();
-    // 0 running, 1 returned, 2 given up on: whichever side changes it first decides.
-    const auto state = std::make_shared<std::atomic<int>>(0);
-    const auto result = std::make_shared<std::promise<ledger::endorsement>>();
-    std::future<ledger::endorsement> done = result->get_future();
-    std::thread init([this, run, state, result, description, name = plugin.info.name,
-                      context = std::move(context)]() mutable {
-      prepare_thread_for_fatal_signals();
-      const fatal_signal_activity activity(description);
+    // start for chaincode.executetimeout only; the runner's watchdog keeps that deadline.
+    const auto outcome = std::make_shared<init_outcome>();
+    chaincode_runner::job work;
+    work.description = description;
+    work.run = [this, outcome, name = plugin.info.name,
+                context = std::move(context)](chaincode_runner::run_context& run) mutable {
+      std::optional<ledger::endorsement> endorsed;
+      std::string failure;
       try {
-        result->set_value(endorser_.simulate(std::move(context), name, /*is_init=*/true,
-                                             /*external=*/false, run.get()));
-      } catch (...) {
-        result->set_exception(std::current_exception());
+        endorsed = endorser_.simulate(std::move(context), name, /*is_init=*/true,
+                                      /*external=*/false, &run.execution());
+      } catch (const std::exception& thrown) {
+        failure = thrown.what();
       }
-      if (state->exchange(1) == 2) {
-        log::warning("{} returned after the peer gave up on it; its answer was discarded",
-                     description);
-        --stuck_inits_;
+      if (run.claim()) outcome->decide(std::move(endorsed), std::move(failure), false);
+    };
+    work.timed_out = [outcome](const std::vector<std::string>&) {
+      outcome->decide(std::nullopt, std::string(), true);
+    };
+    std::thread init([this, outcome, work = std::move(work)] {
+      prepare_thread_for_fatal_signals();
+      if (std::optional<std::string> refused = runner_->run_here(work, *outcome)) {
+        outcome->decide(std::nullopt, *refused, false);
       }
     });
-    int running = 0;
-    if (done.wait_for(config_.execute_timeout) == std::future_status::timeout &&
-        (++stuck_inits_, state->compare_exchange_strong(running, 2) || (--stuck_inits_, false))) {
-      run->abandon("timeout expired while executing transaction (chaincode.executetimeout " +
-                   describe_duration(config_.execute_timeout) + "): the peer gave up on it");
-      init.detach();
+    const std::shared_ptr<const init_outcome> decided = outcome->wait();
+    if (decided->timed_out) {
+      init.detach();  // it leaves once the plugin returns; the runner counts it as stuck
       log::error(
           "{} did not return within {} (chaincode.executetimeout); the peer goes on without "
           "it. Its thread runs on until the plugin returns{}",
@@ -254,18 +291,15 @@ void peer_node::run_inits(const std::string& channel) {
       continue;
     }
     init.join();
-    try {
-      const ledger::endorsement outcome = done.get();
-      if (outcome.response.ok()) {
-        log::info("init of {} on channel {}: status {}", plugin.info.name, channel,
-                  outcome.response.status);
-      } else {
-        log::warning("init of {} on channel {}: status {}: {}", plugin.info.name, channel,
-                     outcome.response.status, outcome.response.message);
-      }
-    } catch (const std::exception& failure) {
+    if (!decided->endorsed) {
       log::warning("init of {} on channel {} failed: {}", plugin.info.name, channel,
-                   failure.what());
+                   decided->failure);
+    } else if (decided->endorsed->response.ok()) {
+      log::info("init of {} on channel {}: status {}", plugin.info.name, channel,
+                decided->endorsed->response.status);
+    } else {
+      log::warning("init of {} on channel {}: status {}: {}", plugin.info.name, channel,
+                   decided->endorsed->response.status, decided->endorsed->response.message);
     }
   }
 }

@@ -70,9 +70,7 @@ class peer_node {
 
   // Chaincode threads given up on (chaincode.executetimeout) whose plugin has not returned. The
   // process must not unload plugins while there are any: it should exit without destructors.
-  unsigned stuck_threads() const {
-    return (runner_ ? runner_->stuck_threads() : 0) + stuck_inits_.load();
-  }
+  unsigned stuck_threads() const { return runner_ ? runner_->stuck_threads() : 0; }
 
   void set_listen_address(std::string address) { listen_address_ = std::move(address); }
   const peer_config& config() const noexcept { return config_; }
@@ -120,7 +118,6 @@ class peer_node {
   std::mutex channels_mutex_;
   std::map<std::string, std::unique_ptr<channel_state>> channels_;
   bool stopped_ = false;
-  std::atomic<unsigned> stuck_inits_{0};
   // Last: destroyed first, so no chaincode thread outlives what it uses.
   std::unique_ptr<chaincode_runner> runner_;
 };

@@ -154,6 +154,43 @@ TEST_CASE("a thread-safe chaincode that never returns is not refused: its other 
   CHECK(propose(peer, false, "loops_mt", {"get", "spun"}).status == 404);
 }
 
+TEST_CASE("an init that does not return in time: the channel opens without it, at start-up too") {
+  temp_folder folder("faults-init");
+  peer_process peer(folder.path(),
+                    core_yaml({{"kvscc", SCC_PEER_KVSCC}, {"loops", SCC_PEER_LOOPS}}),
+                    short_timeout);
+  REQUIRE_MESSAGE(peer.start(), peer.log());
+  const std::string gave_up =
+      "init of system chaincode loops on channel slow-init did not return within 2s "
+      "(chaincode.executetimeout); the peer goes on without it";
+  {
+    // The proposal that opens the channel waits for the inits, so it may time out itself.
+    client connection(peer.address());
+    proposer make("slow-init");
+    const Reply opened =
+        connection.call(make.make(true, "kvscc", {"put", "k", "v"}), reply_timeout);
+    REQUIRE_MESSAGE(opened.has_invocation(), opened.DebugString());
+  }
+  CHECK(log_shows(peer, gave_up));
+  // The init's thread comes back after 4 s; the runner no longer counts it as stuck.
+  CHECK(log_shows(peer, "init of system chaincode loops on channel slow-init returned "));
+  {
+    client connection(peer.address());
+    proposer make("slow-init");
+    const Reply put = connection.call(make.make(true, "kvscc", {"put", "k", "v2"}), reply_timeout);
+    CHECK(put.invocation().validation_code_name() == "VALID");
+  }
+  CHECK(peer.stop(SIGTERM) == 0);
+  CHECK(peer.log().find("exiting without unloading the plugins") == std::string::npos);
+
+  // A restart runs the inits of the restored channel before it listens: 2 s, not 4, for this one.
+  const auto started = std::chrono::steady_clock::now();
+  REQUIRE_MESSAGE(peer.start(), peer.log());
+  CHECK(std::chrono::steady_clock::now() - started < 3900ms);
+  CHECK(log_shows(peer, gave_up));
+  CHECK(peer.stop(SIGTERM) == 0);
+}
+
 TEST_CASE("an answer larger than sccPeer.maxFrameBytes is refused before it is ordered") {
   temp_folder folder("faults-big");
   peer_process peer(folder.path(),
