@@ -91,8 +91,7 @@ int run_node(const std::optional<std::string>& config_file,
 
   unsigned threads = config.worker_threads;
   if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
-  std::vector<std::thread> workers;
-  for (unsigned index = 0; index < threads; ++index) workers.emplace_back([&io] { io.run(); });
+  front->run(threads);
   log::info(
       "scc-peer listening on {} ({} worker threads, blocks of up to {} transactions or {} us)",
       bound, threads, config.max_message_count, config.batch_timeout.count());
@@ -105,7 +104,7 @@ int run_node(const std::optional<std::string>& config_file,
     log::warning("some connections did not drain in time and were closed");
   }
   io.stop();
-  for (std::thread& worker : workers) worker.join();
+  front->join();
   front.reset();
   if (const unsigned stuck = node.stuck_threads(); stuck > 0) {
     // Their plugins are still running: unloading them would pull code from under those threads.
