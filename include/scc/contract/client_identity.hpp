@@ -4,15 +4,25 @@
 // System chaincodes are not covered by the channel's Writers ACL (the endorser skips it for
 // them), so this is what a contract has to decide access with. The two fields are read by hand,
 // with no protobuf library: msp.SerializedIdentity{string mspid = 1; bytes id_bytes = 2}.
+//
+// For X.509 creators it also offers Fabric's cid functions (fabric-chaincode-go pkg/cid): the
+// id, the subject and issuer as Go prints them, OU values and Fabric CA attributes. The
+// certificate is read with the standard-library reader in detail/x509_reader.hpp when one of
+// those is first called, so contracts that only need msp_id() pay nothing for it.
 #ifndef SCC_CONTRACT_CLIENT_IDENTITY_HPP
 #define SCC_CONTRACT_CLIENT_IDENTITY_HPP
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scc/chaincode_error.hpp"
+#include "scc/contract/detail/x509_reader.hpp"
 
 namespace scc {
 
@@ -28,9 +38,70 @@ class client_identity {
   // id_bytes: for X.509 MSPs the creator's PEM certificate, byte for byte.
   const std::string& certificate() const noexcept { return certificate_; }
 
+  // The functions below read certificate() as an X.509 certificate. They throw
+  // scc::chaincode_error when it is not one: "cannot determine identity: ..." when id_bytes
+  // holds no PEM block (an Idemix creator), "failed to parse certificate: ..." when the PEM
+  // holds bad DER.
+
+  // What Fabric's Go cid.GetID() returns: base64 (standard, padded) of
+  // "x509::" + subject() + "::" + issuer(). It stays the same when the certificate is renewed.
+  std::string id() const { return detail::x509::base64_encode(decoded_id()); }
+  // The same id before base64, "x509::CN=User1@org1.example.com,OU=client,...::CN=ca.org1...,"
+  // (what fabric-chaincode-node's ClientIdentity.getID() returns).
+  std::string decoded_id() const { return "x509::" + subject() + "::" + issuer(); }
+  // The certificate's subject and issuer exactly as Go's pkix.Name.String() prints them
+  // (Fabric's cid.GetID uses this form): standard attributes in the order CN, SERIALNUMBER, OU,
+  // O, POSTALCODE, STREET, L, ST, C with repeated ones joined by '+', then any other attribute
+  // as OID=#hex of its DER; ',', '+', '"', '\\', '<', '>', ';', a leading '#' and leading or
+  // trailing spaces escaped with a backslash.
+  std::string subject() const { return parsed().subject; }
+  std::string issuer() const { return parsed().issuer; }
+  // cid.HasOUValue: whether one of the subject's OU values equals ou.
+  bool has_ou_value(std::string_view ou) const {
+    for (const std::string& value : parsed().organizational_units) {
+      if (value == ou) return true;
+    }
+    return false;
+  }
+
+  // cid.GetAttributeValue: the value of a Fabric CA attribute (extension 1.2.3.4.5.6.7.8.1, JSON
+  // {"attrs":{"name":"value",...}}), or nullopt when the certificate has no such attribute or
+  // no such extension. Throws when the extension is not that JSON.
+  std::optional<std::string> attribute_value(std::string_view name) const {
+    const auto& attributes = parsed_attributes();
+    const auto found = attributes.find(std::string(name));
+    if (found == attributes.end()) return std::nullopt;
+    return found->second;
+  }
+
+  // cid.AssertAttributeValue: throws scc::chaincode_error "attribute 'NAME' was not found" or
+  // "attribute 'NAME' equals 'ACTUAL', not 'VALUE'", as Fabric words them.
+  void assert_attribute_value(std::string_view name, std::string_view value) const {
+    const std::optional<std::string> actual = attribute_value(name);
+    if (!actual) throw chaincode_error("attribute '" + std::string(name) + "' was not found");
+    if (*actual != value) {
+      throw chaincode_error("attribute '" + std::string(name) + "' equals '" + *actual +
+                            "', not '" + std::string(value) + "'");
+    }
+  }
+
  private:
+  struct x509_fields {
+    std::string subject;
+    std::string issuer;
+    std::vector<std::string> organizational_units;
+    std::optional<std::string> attributes_extension;  // the extension's JSON, when present
+    std::optional<std::map<std::string, std::string>> attributes;  // read on first use
+  };
+
+  // Reads the certificate once; a failure is thrown again on every call. Like the rest of a
+  // transaction's context, not meant to be shared between threads.
+  x509_fields& parsed() const;
+  const std::map<std::string, std::string>& parsed_attributes() const;
+
   std::string msp_id_;
   std::string certificate_;
+  mutable std::shared_ptr<x509_fields> x509_;
 };
 
 namespace detail {
@@ -117,6 +188,56 @@ inline client_identity::client_identity(std::string_view serialized_identity) {
       reader.skip(wire_type);
     }
   }
+}
+
+inline client_identity::x509_fields& client_identity::parsed() const {
+  if (x509_) return *x509_;
+  const std::optional<std::string> der = [&] {
+    try {
+      return detail::x509::pem_block(certificate_);
+    } catch (const detail::x509::x509_error& e) {
+      throw chaincode_error("failed to parse certificate: the PEM block is not valid: " +
+                            std::string(e.what()));
+    }
+  }();
+  if (!der) {
+    throw chaincode_error(
+        "cannot determine identity: the creator's id_bytes holds no PEM certificate (" +
+        std::to_string(certificate_.size()) +
+        " bytes; an Idemix identity has no X.509 certificate and is not supported)");
+  }
+  auto fields = std::make_shared<x509_fields>();
+  try {
+    const detail::x509::certificate cert = detail::x509::read_certificate(*der);
+    fields->subject = detail::x509::go_name_string(cert.subject);
+    fields->issuer = detail::x509::go_name_string(cert.issuer);
+    fields->organizational_units = detail::x509::organizational_units(cert.subject);
+    const auto extension = cert.extensions.find("1.2.3.4.5.6.7.8.1");
+    if (extension != cert.extensions.end()) fields->attributes_extension = extension->second;
+  } catch (const detail::x509::x509_error& e) {
+    throw chaincode_error("failed to parse certificate: x509: " + std::string(e.what()));
+  }
+  x509_ = std::move(fields);
+  return *x509_;
+}
+
+inline const std::map<std::string, std::string>& client_identity::parsed_attributes() const {
+  x509_fields& fields = parsed();
+  if (!fields.attributes) {
+    if (!fields.attributes_extension) {
+      fields.attributes.emplace();
+    } else {
+      try {
+        fields.attributes = detail::x509::attributes_json(*fields.attributes_extension).read();
+      } catch (const detail::x509::x509_error& e) {
+        throw chaincode_error(
+            "failed to get attributes from the transaction invoker's certificate: Failed to "
+            "unmarshal attributes from certificate: " +
+            std::string(e.what()));
+      }
+    }
+  }
+  return *fields.attributes;
 }
 
 }  // namespace scc
