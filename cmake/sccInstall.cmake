@@ -5,13 +5,15 @@
 #   lib/cmake/scc/sccConfigVersion.cmake
 #   lib/cmake/scc/sccTargets.cmake      scc::scc
 #   lib/cmake/scc/sccHostTargets.cmake  scc::host (Boost headers, Threads, dl, BOOST_DLL_USE_STD_FS)
+#   lib/cmake/scc/sccContractTargets.cmake  scc::contract (scc::scc + nlohmann_json)
 #   lib/cmake/scc/sccPlugin.cmake       scc_add_plugin()
 #   lib/cmake/scc/scc_plugin.map        its linker version script (found next to sccPlugin.cmake)
 #   bin/scc-inspect                     when the tools are built
 #   share/doc/scc/{LICENSE,README.md}
 #
-# scc::scc and scc::host live in separate export sets so that sccConfig.cmake can define
-# scc::host only when its dependencies are there: a plugin-only consumer never needs Boost.
+# scc::scc, scc::host and scc::contract live in separate export sets so that sccConfig.cmake
+# can define each of the last two only when its dependencies are there: a plugin-only consumer
+# never needs Boost, nor nlohmann_json unless it writes contracts.
 # See sccConfig.cmake.in for the component rules.
 #
 # Versioning: while the SDK is 0.x every minor release may break the API, so the version file
@@ -32,16 +34,24 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/scc"
         FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp" PATTERN "*.inc")
 
 install(TARGETS scc EXPORT sccTargets COMPONENT scc_development)
-install(TARGETS scc_host EXPORT sccHostTargets COMPONENT scc_development)
+if(TARGET scc_host)
+  install(TARGETS scc_host EXPORT sccHostTargets COMPONENT scc_development)
+  install(EXPORT sccHostTargets
+          NAMESPACE scc::
+          DESTINATION "${SCC_INSTALL_CMAKEDIR}"
+          COMPONENT scc_development)
+endif()
+if(TARGET scc_contract)
+  install(TARGETS scc_contract EXPORT sccContractTargets COMPONENT scc_development)
+  install(EXPORT sccContractTargets
+          NAMESPACE scc::
+          DESTINATION "${SCC_INSTALL_CMAKEDIR}"
+          COMPONENT scc_development)
+endif()
 install(EXPORT sccTargets
         NAMESPACE scc::
         DESTINATION "${SCC_INSTALL_CMAKEDIR}"
         COMPONENT scc_development)
-install(EXPORT sccHostTargets
-        NAMESPACE scc::
-        DESTINATION "${SCC_INSTALL_CMAKEDIR}"
-        COMPONENT scc_development)
-
 configure_package_config_file(
   "${CMAKE_CURRENT_LIST_DIR}/sccConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/sccConfig.cmake"
@@ -59,16 +69,6 @@ install(FILES "${PROJECT_BINARY_DIR}/sccConfig.cmake"
               "${CMAKE_CURRENT_LIST_DIR}/scc_plugin.map"
         DESTINATION "${SCC_INSTALL_CMAKEDIR}"
         COMPONENT scc_development)
-
-# scc-inspect: installed here unless tools/ marks it as installed by itself (set the target
-# property SCC_INSTALLED to TRUE next to its own install() rule).
-if(TARGET scc-inspect)
-  get_target_property(_scc_inspect_installed scc-inspect SCC_INSTALLED)
-  if(NOT _scc_inspect_installed)
-    install(TARGETS scc-inspect RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT scc_tools)
-  endif()
-  unset(_scc_inspect_installed)
-endif()
 
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/README.md"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}"

@@ -58,7 +58,7 @@ if [[ -f "$build/CMakeCache.txt" ]] &&
   rm -rf "$build/CMakeCache.txt" "$build/CMakeFiles"
 fi
 echo "==== build ($source_dir -> $build, $CXX) ===="
-cmake -S "$source_dir" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_args[@]}" \
+cmake -S "$source_dir" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCC_WARNINGS_AS_ERRORS=ON "${cmake_args[@]}" \
   ${extra_cmake_args[@]+"${extra_cmake_args[@]}"} >/dev/null
 cmake --build "$build" --target scc_fuzzers --parallel "$jobs"
 

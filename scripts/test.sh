@@ -64,7 +64,7 @@ run_ctest() {
 stage "install dependencies" "$SCC_ROOT/scripts/install-deps.sh" || true
 
 if stage "build ($BUILD_TYPE, $BUILD_DIR)" \
-    configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE"; then
+    configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DSCC_WARNINGS_AS_ERRORS=ON; then
   stage "ctest ($BUILD_DIR)" run_ctest "$BUILD_DIR" || true
 else
   skip "ctest ($BUILD_DIR)"
@@ -75,7 +75,7 @@ if [[ "${SCC_SKIP_ASAN:-0}" == "1" ]]; then
   skip "ctest ($ASAN_BUILD_DIR, ASan+UBSan)"
 else
   if stage "sanitizer build (Debug, $ASAN_BUILD_DIR)" \
-      configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DSCC_SANITIZE=ON \
+      configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DSCC_SANITIZE=ON -DSCC_WARNINGS_AS_ERRORS=ON \
       -DSCC_BUILD_BENCH=OFF; then
     export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
