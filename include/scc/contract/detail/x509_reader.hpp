@@ -169,30 +169,31 @@ class der_reader {
   std::size_t position_ = 0;
 };
 
-// An OBJECT IDENTIFIER's content in dotted form, e.g. "2.5.4.3".
+// An OBJECT IDENTIFIER's content in dotted form, e.g. "2.5.4.3". The limits are Go 1.19's
+// (crypto/x509 through cryptobyte): an arc is at most 5 bytes and below 2^31, and a leading
+// 0x80 byte is accepted, so this reads the same OIDs Fabric's Go shim does.
 inline std::string oid_text(std::string_view bytes) {
   if (bytes.empty()) throw x509_error("an OID is empty");
   std::string out;
-  uint64_t arc = 0;
+  std::size_t k = 0;
   bool first = true;
-  bool at_start = true;
-  for (std::size_t k = 0; k < bytes.size(); ++k) {
-    const auto byte = static_cast<unsigned char>(bytes[k]);
-    if (at_start && byte == 0x80) throw x509_error("an OID arc is not minimally encoded");
-    if (arc > (UINT64_MAX >> 7)) throw x509_error("an OID arc is too large");
-    arc = (arc << 7) | (byte & 0x7Fu);
-    at_start = (byte & 0x80u) == 0;
-    if (!at_start) continue;
+  while (k < bytes.size()) {
+    uint32_t arc = 0;
+    for (int count = 0;; ++count) {
+      if (k == bytes.size()) throw x509_error("an OID is cut short");
+      if (count == 5 || arc >= (uint32_t{1} << 24)) throw x509_error("an OID arc is too large");
+      const auto byte = static_cast<unsigned char>(bytes[k++]);
+      arc = (arc << 7) | (byte & 0x7Fu);
+      if ((byte & 0x80u) == 0) break;
+    }
     if (first) {
-      const uint64_t top = arc < 40 ? 0 : arc < 80 ? 1 : 2;
+      const uint32_t top = arc < 80 ? arc / 40 : 2;
       out = std::to_string(top) + "." + std::to_string(arc - 40 * top);
       first = false;
     } else {
       out += "." + std::to_string(arc);
     }
-    arc = 0;
   }
-  if (!at_start) throw x509_error("an OID is cut short");
   return out;
 }
 
@@ -501,7 +502,16 @@ inline certificate read_certificate(std::string_view der) {
   der_reader cert(whole.value, "the certificate");
   const tlv tbs_tlv = cert.expect(tag_sequence, "tbsCertificate");
   der_reader tbs(tbs_tlv.value, "tbsCertificate");
-  if (tbs.peek_tag() == 0xA0) tbs.next();  // [0] EXPLICIT version
+  int version = 1;  // counted from 1, as Go does: 3 means v3
+  if (tbs.peek_tag() == 0xA0) {
+    der_reader explicit_version(tbs.next().value, "the version");
+    const tlv number = explicit_version.expect(0x02, "version");
+    // Go accepts only a minimally encoded 0, 1 or 2 here.
+    if (number.value.size() != 1 || static_cast<unsigned char>(number.value[0]) > 2) {
+      explicit_version.fail("is not 0, 1 or 2");
+    }
+    version = number.value[0] + 1;
+  }
   tbs.expect(0x02, "serialNumber");
   tbs.expect(tag_sequence, "signature");
   certificate out;
@@ -509,20 +519,29 @@ inline certificate read_certificate(std::string_view der) {
   tbs.expect(tag_sequence, "validity");
   out.subject = read_name(tbs.expect(tag_sequence, "subject").value);
   tbs.expect(tag_sequence, "subjectPublicKeyInfo");
-  while (!tbs.done()) {
-    const tlv field = tbs.next();
-    if (field.tag != 0xA3) continue;  // [1], [2]: unique identifiers
-    der_reader wrapper(field.value, "extensions");
-    const tlv list = wrapper.expect(tag_sequence, "extensions");
-    der_reader extensions(list.value, "extensions");
-    while (!extensions.done()) {
-      der_reader extension(extensions.expect(tag_sequence, "an extension").value, "an extension");
-      const std::string id = oid_text(extension.expect(tag_oid, "extnID").value);
-      if (extension.peek_tag() == tag_boolean) extension.next();  // critical
-      const tlv value = extension.expect(tag_octet_string, "extnValue");
-      // Go refuses a certificate that repeats an extension.
-      if (!out.extensions.emplace(id, std::string(value.value)).second) {
-        throw x509_error("certificate contains duplicate extensions");
+  // The optional fields are found by their first byte, and whatever follows them is ignored,
+  // as Go 1.19 does; extensions count only in a v3 certificate.
+  const auto optional = [&](unsigned tag) {
+    return !tbs.done() && tbs.peek_tag() == tag ? std::optional<tlv>(tbs.next()) : std::nullopt;
+  };
+  if (version > 1) {
+    optional(0x81);  // [1] issuerUniqueID
+    optional(0x82);  // [2] subjectUniqueID
+    const std::optional<tlv> wrapped = version == 3 ? optional(0xA3) : std::nullopt;
+    if (wrapped) {
+      der_reader wrapper(wrapped->value, "extensions");
+      const tlv list = wrapper.expect(tag_sequence, "extensions");
+      der_reader extensions(list.value, "extensions");
+      while (!extensions.done()) {
+        der_reader extension(extensions.expect(tag_sequence, "an extension").value,
+                             "an extension");
+        const std::string id = oid_text(extension.expect(tag_oid, "extnID").value);
+        if (extension.peek_tag() == tag_boolean) extension.next();  // critical
+        const tlv value = extension.expect(tag_octet_string, "extnValue");
+        // Go refuses a certificate that repeats an extension.
+        if (!out.extensions.emplace(id, std::string(value.value)).second) {
+          throw x509_error("certificate contains duplicate extensions");
+        }
       }
     }
   }
