@@ -68,23 +68,28 @@ scc::response call(const char* name, bool init) {
 }
 
 // Four threads simulate proposals at once through the harness's endorser, as a peer's endorser
-// may (harness::invoke itself is for one thread at a time).
+// may (harness::invoke itself is for one thread at a time). Every proposal must reach the
+// plugin and succeed: a refused one would lower the concurrency seen without saying why.
 template <class Probe>
 int max_concurrency() {
   scc::testing::harness h;
   h.install<Probe>("probe");
+  std::atomic<int> failed{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&h, t] {
+    threads.emplace_back([&h, &failed, t] {
       for (int i = 0; i < 10; ++i) {
         scc::host::proposal proposal;
         proposal.channel_id = h.default_channel();
         proposal.tx_id = "probe-" + std::to_string(t) + "-" + std::to_string(i);
-        h.endorser().simulate(std::move(proposal), "probe", /*is_init=*/false);
+        const auto endorsed =
+            h.endorser().simulate(std::move(proposal), "probe", /*is_init=*/false);
+        if (endorsed.response.status >= 400) ++failed;
       }
     });
   }
   for (auto& thread : threads) thread.join();
+  CHECK(failed.load() == 0);
   return Probe::max_running.load();
 }
 

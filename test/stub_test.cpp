@@ -3,6 +3,9 @@
 // library uses.
 #include <functional>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -37,10 +40,24 @@ struct fixture {
   fixture() { h.install<scripted>("scripted"); }
 
   // Invokes the scripted plugin: simulated, then committed as a block if it answers below 400.
+  // The body must answer below 400: a stub call that throws, or a doctest REQUIRE that fails
+  // inside it, ends invoke with a 500 and would otherwise skip the body's checks unnoticed.
   scc::testing::tx_result run(std::function<scc::response(scc::stub&)> body,
                               std::vector<std::string> args = {"f"}) {
-    scripted::body = std::move(body);
-    return h.invoke("scripted", std::move(args));
+    auto result = invoke_scripted(std::move(body), std::move(args));
+    CHECK_MESSAGE(result.response.status < 400, "the scripted plugin answered "
+                                                    << result.response.status << ": "
+                                                    << result.response.message);
+    return result;
+  }
+  // The same for a body that is meant to fail: it must answer 400 or more.
+  scc::testing::tx_result run_expecting_failure(std::function<scc::response(scc::stub&)> body,
+                                                std::vector<std::string> args = {"f"}) {
+    auto result = invoke_scripted(std::move(body), std::move(args));
+    CHECK_MESSAGE(result.response.status >= 400,
+                  "the scripted plugin was expected to fail but answered "
+                      << result.response.status << " " << result.response.message);
+    return result;
   }
   // Commits the rows in one transaction of the scripted plugin, so the tests that follow read
   // them as committed state.
@@ -53,9 +70,16 @@ struct fixture {
   std::optional<std::string> state(const std::string& key) const {
     return h.state("scripted", key);
   }
-  // The message a stub call failed with inside invoke, or "" if it succeeded.
+  // The message a stub call failed with inside invoke; a call that succeeds fails the test.
   std::string failure_of(std::function<void(scc::stub&)> call) {
-    return run(catching(std::move(call))).response.message;
+    return run_expecting_failure(catching(std::move(call))).response.message;
+  }
+
+ private:
+  scc::testing::tx_result invoke_scripted(std::function<scc::response(scc::stub&)> body,
+                                          std::vector<std::string> args) {
+    scripted::body = std::move(body);
+    return h.invoke("scripted", std::move(args));
   }
 };
 
@@ -68,10 +92,19 @@ std::vector<std::string> keys_of(scc::state_query query) {
 }  // namespace
 
 TEST_CASE_FIXTURE(fixture, "get_state of a missing key is nullopt; an empty value is absent") {
-  committed_state({{"present", "v"}});
+  committed_state({{"present", "v"}, {"emptied", "v"}});
+  // Writing "" is a delete, as in Fabric's read/write set: no key holds an empty value, so
+  // get_state never answers "" for a key, only nullopt.
+  committed_state({{"emptied", ""}});
+  CHECK_FALSE(state("emptied").has_value());
   run([](scc::stub& stub) {
+    using values = std::vector<std::optional<std::string>>;
     CHECK(stub.get_state("missing") == std::nullopt);
+    CHECK(stub.get_state("emptied") == std::nullopt);
     CHECK(stub.get_state("present") == std::optional<std::string>("v"));
+    CHECK(stub.get_multiple_states({"missing", "emptied", "present"}) ==
+          values{std::nullopt, std::nullopt, std::string("v")});
+    CHECK(keys_of(stub.get_state_by_range("", "")) == std::vector<std::string>{"present"});
     return scc::success();
   });
 }
@@ -109,15 +142,20 @@ TEST_CASE_FIXTURE(fixture, "no read-your-writes: reads see committed state only"
 }
 
 TEST_CASE_FIXTURE(fixture, "a response with status >= 400 discards the writes and the event") {
-  const auto failed = run([](scc::stub& stub) {
+  committed_state({{"k", "before"}});
+  const uint64_t height = h.height();
+  const auto failed = run_expecting_failure([](scc::stub& stub) {
     stub.put_state("k", "v");
     stub.set_event("evt", "p");
     return scc::response{400, "refused", {}};
   });
+  CHECK(failed.response.status == 400);
+  CHECK(failed.response.message == "refused");
   CHECK_FALSE(failed.committed());
   CHECK(failed.code == validation_code::not_validated);
   CHECK_FALSE(failed.event.has_value());
-  CHECK_FALSE(state("k").has_value());
+  CHECK(state("k") == std::optional<std::string>("before"));
+  CHECK(h.height() == height);
 }
 
 TEST_CASE_FIXTURE(fixture, "one event per transaction: the last set_event wins") {

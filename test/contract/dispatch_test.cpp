@@ -271,6 +271,13 @@ TEST_CASE("GetMetadata answers JSON without reaching the contract") {
   CHECK(metadata.response.status == 200);
   const auto parsed = nlohmann::json::parse(metadata.response.payload);
   CHECK(parsed.at("contracts").contains("notebook"));
+  // A contract with hooks records every call that reaches it: GetMetadata runs none of them.
+  hook_log.clear();
+  h.install(scc::describe_contract<hooked>());
+  const auto hooked_metadata = h.query("hooked", {"org.hyperledger.fabric:GetMetadata"});
+  CHECK(hooked_metadata.response.status == 200);
+  CHECK(nlohmann::json::parse(hooked_metadata.response.payload).at("contracts").contains("hooked"));
+  CHECK(hook_log.empty());
 }
 
 TEST_CASE("hooks: arguments convert, then before_transaction, the function, after_transaction") {

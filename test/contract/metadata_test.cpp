@@ -53,7 +53,9 @@ nlohmann::json metadata_of(const scc_plugin_descriptor_v1* descriptor, const std
   scc::testing::harness h;
   h.install(descriptor);
   const auto answer = h.query(name, {"org.hyperledger.fabric:GetMetadata"});
-  REQUIRE(answer.response.status == 200);
+  REQUIRE_MESSAGE(answer.response.status == 200, "GetMetadata answered "
+                                                     << answer.response.status << ": "
+                                                     << answer.response.message);
   return nlohmann::json::parse(answer.response.payload);
 }
 

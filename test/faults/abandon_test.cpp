@@ -133,7 +133,7 @@ TEST_CASE("a thread-safe plugin with an abandoned call inside is still served") 
   auto held =
       std::async(std::launch::async, [&] { return endorse(endorser, "held_mt", {"hold"}, &run); });
   meet.entered.get_future().wait();
-  run.abandon("given up");
+  CHECK(run.abandon("given up") == std::vector<std::string>{"held_mt"});
   CHECK(endorse(endorser, "held_mt", {"put", "k", "v"}).response.status == 200);
   meet.go_on.set_value();
   CHECK(held.get().response.message == "given up");

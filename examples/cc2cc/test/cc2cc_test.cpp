@@ -104,7 +104,9 @@ TEST_CASE("when the callee fails, the caller fails and nothing of either commits
         "pay_with_memo: tokenscc refused the transfer: transfer: insufficient balance: SampleOrg "
         "has 1000, needs 5000");
   CHECK_FALSE(refused.committed());
+  CHECK_FALSE(refused.event.has_value());
   CHECK(balance(h, "SampleOrg") == "1000");
+  CHECK(balance(h, "Org2MSP") == "0");
   CHECK(h.query("cc2cc", {"memo_of", refused.tx_id}).response.status == 404);
 }
 

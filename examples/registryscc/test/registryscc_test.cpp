@@ -40,7 +40,8 @@ std::string asset_key(const std::string& owner, const std::string& id) {
 }
 
 json payload_of(const scc::testing::tx_result& result) {
-  REQUIRE(result.response.status == 200);
+  REQUIRE_MESSAGE(result.response.status == 200,
+                  "answered " << result.response.status << ": " << result.response.message);
   return json::parse(result.response.payload);
 }
 

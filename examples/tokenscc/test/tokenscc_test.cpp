@@ -98,7 +98,10 @@ TEST_CASE("a mint that would overflow the total supply is refused and changes no
   CHECK(overflow.response.message ==
         "mint: overflow: the total supply would exceed 18446744073709551615 "
         "(18446744073709551615 + 1)");
+  CHECK_FALSE(overflow.committed());
+  CHECK_FALSE(overflow.event.has_value());
   CHECK(h.query("tokenscc", {"total_supply"}).response.payload == "18446744073709551615");
+  CHECK(balance(h, "SampleOrg") == "18446744073709551615");
 }
 
 TEST_CASE("transfer moves tokens from the client's account and raises a Transfer event") {
@@ -132,7 +135,9 @@ TEST_CASE("a transfer to oneself is refused: without read-your-writes it would m
   const auto self = h.invoke("tokenscc", {"transfer", "Org2MSP", "10"}, as(org2));
   CHECK(self.response.status == 400);
   CHECK(self.response.message == "transfer: cannot transfer from Org2MSP to itself");
+  CHECK_FALSE(self.committed());
   CHECK(balance(h, "Org2MSP") == "300");
+  CHECK(h.query("tokenscc", {"total_supply"}).response.payload == "1000");
 }
 
 TEST_CASE("approve lets a spender move the owner's tokens up to the allowance") {
@@ -167,8 +172,12 @@ TEST_CASE("an allowance does not let a spender overdraw the owner") {
   REQUIRE(h.invoke("tokenscc", {"approve", "Org3MSP", "500"}, as(org2)).committed());
   const auto overdrawn =
       h.invoke("tokenscc", {"transfer_from", "Org2MSP", "Org3MSP", "400"}, as(org3));
+  CHECK(overdrawn.response.status == 500);
   CHECK(overdrawn.response.message ==
         "transfer_from: insufficient balance: Org2MSP has 300, needs 400");
+  CHECK_FALSE(overdrawn.committed());
+  CHECK(balance(h, "Org2MSP") == "300");
+  CHECK(balance(h, "Org3MSP") == "0");
   CHECK(h.query("tokenscc", {"allowance", "Org2MSP", "Org3MSP"}).response.payload == "500");
 }
 
@@ -178,6 +187,7 @@ TEST_CASE("two transfers from one account in one block: the second is an MVCC co
   block.push_back(h.endorse("tokenscc", {"transfer", "Org3MSP", "200"}, as(org2)));
   block.push_back(h.endorse("tokenscc", {"transfer", "SampleOrg", "200"}, as(org2)));
   const auto results = h.commit_block(std::move(block));
+  REQUIRE(results.size() == 2);
   CHECK(results[0].code == scc::testing::validation_code::valid);
   CHECK(results[1].code == scc::testing::validation_code::mvcc_read_conflict);
   CHECK(balance(h, "Org2MSP") == "100");
