@@ -3,15 +3,16 @@
 #include <random>
 #include <stdexcept>
 
-#include <grpcpp/grpcpp.h>
-#include <openssl/sha.h>
-
 #include "common/common.pb.h"
 #include "ledger/queryresult/kv_query_result.pb.h"
 #include "msp/identities.pb.h"
 #include "peer/chaincode_shim.grpc.pb.h"
 #include "peer/proposal.pb.h"
 #include "peer/proposal_response.pb.h"
+#include <grpcpp/grpcpp.h>
+#include <openssl/sha.h>
+
+#include <scc/detail/hex.hpp>
 
 namespace scc::ccaas::driver {
 
@@ -21,16 +22,6 @@ namespace {
 
 std::string tx_key(const std::string& channel, const std::string& tx_id) {
   return channel + '\0' + tx_id;
-}
-
-std::string hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xF]);
-  }
-  return out;
 }
 
 std::string sha256(const std::string& data) {
@@ -120,12 +111,14 @@ class peer_driver::server_end final : public stream_end {
 // Accepts one Register stream and lends it to the driver until the driver closes it.
 class peer_driver::register_service final : public protos::ChaincodeSupport::Service {
  public:
-  grpc::Status Register(grpc::ServerContext* context,
-                        grpc::ServerReaderWriter<ChaincodeMessage, ChaincodeMessage>* stream) override {
+  grpc::Status Register(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<ChaincodeMessage, ChaincodeMessage>* stream) override {
     auto end = std::make_shared<server_end>(context, stream);
     {
       const std::lock_guard<std::mutex> lock(mutex_);
-      if (taken_) return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "one chaincode per driver");
+      if (taken_)
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "one chaincode per driver");
       taken_ = true;
       pending_ = end;
     }
@@ -176,7 +169,8 @@ std::string peer_driver::build_signed_proposal(transaction_request& request) {
     static thread_local std::mt19937_64 random{std::random_device{}()};
     for (int i = 0; i < 24; ++i) request.nonce.push_back(static_cast<char>(random() & 0xFF));
   }
-  if (request.tx_id.empty()) request.tx_id = hex(sha256(request.nonce + request.creator));
+  if (request.tx_id.empty())
+    request.tx_id = scc::detail::to_hex(sha256(request.nonce + request.creator));
 
   common::ChannelHeader channel_header;
   channel_header.set_type(common::ENDORSER_TRANSACTION);
@@ -278,7 +272,8 @@ void peer_driver::accept(std::chrono::milliseconds timeout) {
   };
   stream_ = std::make_unique<borrowed>(end);
   ChaincodeMessage first;
-  if (!stream_->read(first)) throw std::runtime_error("the chaincode closed the stream before REGISTER");
+  if (!stream_->read(first))
+    throw std::runtime_error("the chaincode closed the stream before REGISTER");
   first_message_ = std::move(first);
   handshake();
 }
@@ -286,7 +281,8 @@ void peer_driver::accept(std::chrono::milliseconds timeout) {
 void peer_driver::handshake() {
   const ChaincodeMessage& registration = first_message_;
   protos::ChaincodeID id;
-  if (registration.type() != ChaincodeMessage::REGISTER || !id.ParseFromString(registration.payload())) {
+  if (registration.type() != ChaincodeMessage::REGISTER ||
+      !id.ParseFromString(registration.payload())) {
     throw std::runtime_error("the chaincode's first message is not REGISTER");
   }
   registered_id_ = id.name();
@@ -312,7 +308,8 @@ void peer_driver::write(const ChaincodeMessage& message) {
     batch.swap(outgoing_);
     lock.unlock();
     bool ok = true;
-    for (std::size_t i = 0; i < batch.size() && ok; ++i) ok = stream_->write(batch[i], i + 1 < batch.size());
+    for (std::size_t i = 0; i < batch.size() && ok; ++i)
+      ok = stream_->write(batch[i], i + 1 < batch.size());
     batch.clear();
     lock.lock();
     if (!ok) write_failed_ = true;
@@ -336,9 +333,8 @@ std::future<transaction_result> peer_driver::submit_with(
   transaction_request request = original;
   ChaincodeMessage message;
   if (request.with_proposal) {
-    message.mutable_proposal()->ParseFromString(request.signed_proposal.empty()
-                                                    ? build_signed_proposal(request)
-                                                    : request.signed_proposal);
+    message.mutable_proposal()->ParseFromString(
+        request.signed_proposal.empty() ? build_signed_proposal(request) : request.signed_proposal);
   } else if (request.tx_id.empty()) {
     static std::atomic<uint64_t> counter{0};
     request.tx_id = "tx-" + std::to_string(++counter);
@@ -578,7 +574,8 @@ ChaincodeMessage peer_driver::serve_request(const ChaincodeMessage& request, in_
       if (!get.ParseFromString(request.payload())) return parse_failed("GetState");
       const std::optional<std::string> value = ledger_.get(get.collection(), get.key());
       std::string answer = value.value_or("");
-      if (request.type() == ChaincodeMessage::GET_PRIVATE_DATA_HASH && value) answer = sha256(*value);
+      if (request.type() == ChaincodeMessage::GET_PRIVATE_DATA_HASH && value)
+        answer = sha256(*value);
       return reply_to(request, ChaincodeMessage::RESPONSE, answer);
     }
     case ChaincodeMessage::PUT_STATE: {
@@ -637,7 +634,8 @@ ChaincodeMessage peer_driver::serve_request(const ChaincodeMessage& request, in_
         }
         const bool paginated = !range.metadata().empty();
         std::string start = range.startkey();
-        if (paginated && !page.bookmark().empty() && page.bookmark() > start) start = page.bookmark();
+        if (paginated && !page.bookmark().empty() && page.bookmark() > start)
+          start = page.bookmark();
         auto rows = ledger_.range(range.collection(), start, range.endkey());
         std::string bookmark;
         if (paginated && page.pagesize() > 0 &&
@@ -707,7 +705,8 @@ ChaincodeMessage peer_driver::serve_request(const ChaincodeMessage& request, in_
       return reply_to(request, ChaincodeMessage::RESPONSE, response.SerializeAsString());
     }
     default:
-      return error_reply(request, "unsupported request " + ChaincodeMessage::Type_Name(request.type()));
+      return error_reply(request,
+                         "unsupported request " + ChaincodeMessage::Type_Name(request.type()));
   }
 }
 

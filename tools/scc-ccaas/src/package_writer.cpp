@@ -1,14 +1,16 @@
 #include "package_writer.hpp"
 
+#include <zlib.h>
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
 
-#include <openssl/sha.h>
-#include <zlib.h>
-
 #include "tls_files.hpp"
+#include <openssl/sha.h>
+
+#include <scc/detail/hex.hpp>
 
 namespace scc::ccaas {
 
@@ -17,16 +19,6 @@ namespace {
 // An octal field of a ustar header, NUL-terminated, zero-padded to its width.
 void octal(char* field, std::size_t width, unsigned long long value) {
   std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), value);
-}
-
-std::string hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(digits[bytes[i] >> 4]);
-    out.push_back(digits[bytes[i] & 0xF]);
-  }
-  return out;
 }
 
 }  // namespace
@@ -38,15 +30,15 @@ std::string tar_archive(const std::map<std::string, std::string>& files) {
     char header[512];
     std::memset(header, 0, sizeof header);
     std::memcpy(header, name.data(), name.size());
-    octal(header + 100, 8, 0644);                 // mode
-    octal(header + 108, 8, 0);                    // uid
-    octal(header + 116, 8, 0);                    // gid
-    octal(header + 124, 12, content.size());      // size
-    octal(header + 136, 12, 0);                   // mtime
-    header[156] = '0';                            // regular file
-    std::memcpy(header + 257, "ustar", 6);        // magic, NUL-terminated
-    std::memcpy(header + 263, "00", 2);           // version
-    std::memset(header + 148, ' ', 8);            // checksum counts itself as spaces
+    octal(header + 100, 8, 0644);             // mode
+    octal(header + 108, 8, 0);                // uid
+    octal(header + 116, 8, 0);                // gid
+    octal(header + 124, 12, content.size());  // size
+    octal(header + 136, 12, 0);               // mtime
+    header[156] = '0';                        // regular file
+    std::memcpy(header + 257, "ustar", 6);    // magic, NUL-terminated
+    std::memcpy(header + 263, "00", 2);       // version
+    std::memset(header + 148, ' ', 8);        // checksum counts itself as spaces
     unsigned long sum = 0;
     for (unsigned char byte : header) sum += byte;
     std::snprintf(header + 148, 8, "%06lo", sum);  // six digits, NUL, then the space
@@ -84,11 +76,21 @@ std::string json_string(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char escaped[8];
@@ -114,18 +116,33 @@ std::string connection_json(const package_settings& settings) {
   }
   if (!root_cert.empty()) check_certificates(root_cert, "--root-cert", settings.root_cert_file);
   return "{\n"
-         "  \"address\": " + json_string(settings.address) + ",\n"
-         "  \"dial_timeout\": " + json_string(settings.dial_timeout) + ",\n"
-         "  \"tls_required\": " + (settings.tls_required ? "true" : "false") + ",\n"
-         "  \"client_auth_required\": " + (settings.client_auth_required ? "true" : "false") + ",\n"
-         "  \"client_key\": " + json_string(client_key) + ",\n"
-         "  \"client_cert\": " + json_string(client_cert) + ",\n"
-         "  \"root_cert\": " + json_string(root_cert) + "\n"
+         "  \"address\": " +
+         json_string(settings.address) +
+         ",\n"
+         "  \"dial_timeout\": " +
+         json_string(settings.dial_timeout) +
+         ",\n"
+         "  \"tls_required\": " +
+         (settings.tls_required ? "true" : "false") +
+         ",\n"
+         "  \"client_auth_required\": " +
+         (settings.client_auth_required ? "true" : "false") +
+         ",\n"
+         "  \"client_key\": " +
+         json_string(client_key) +
+         ",\n"
+         "  \"client_cert\": " +
+         json_string(client_cert) +
+         ",\n"
+         "  \"root_cert\": " +
+         json_string(root_cert) +
+         "\n"
          "}\n";
 }
 
 std::string package_bytes(const package_settings& settings) {
-  const std::string code = gzip_bytes(tar_archive({{"connection.json", connection_json(settings)}}));
+  const std::string code =
+      gzip_bytes(tar_archive({{"connection.json", connection_json(settings)}}));
   const std::string metadata =
       "{\"type\":\"ccaas\",\"label\":" + json_string(settings.label) + "}\n";
   return gzip_bytes(tar_archive({{"code.tar.gz", code}, {"metadata.json", metadata}}));
@@ -148,7 +165,9 @@ std::string write_package(const package_settings& settings) {
   }
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return settings.label + ":" + hex(digest, sizeof digest);
+  return settings.label + ":" +
+         scc::detail::to_hex(
+             std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 }  // namespace scc::ccaas

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "msp/identities.pb.h"
 #include <nlohmann/json.hpp>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -12,7 +13,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "msp/identities.pb.h"
+#include <scc/detail/hex.hpp>
 
 namespace scc::ccaas {
 
@@ -48,7 +49,13 @@ std::string escape(const std::string& value) {
     const char c = value[k];
     bool needs = false;
     switch (c) {
-      case ',': case '+': case '"': case '\\': case '<': case '>': case ';':
+      case ',':
+      case '+':
+      case '"':
+      case '\\':
+      case '<':
+      case '>':
+      case ';':
         needs = true;
         break;
       case ' ':
@@ -62,16 +69,6 @@ std::string escape(const std::string& value) {
     }
     if (needs) out.push_back('\\');
     out.push_back(c);
-  }
-  return out;
-}
-
-std::string hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xF]);
   }
   return out;
 }
@@ -148,12 +145,13 @@ std::string go_name_string(const X509_NAME* name) {
   };
   std::vector<std::vector<rdn_value>> sequence;
   static const std::map<std::string, std::string> names = {
-      {"2.5.4.6", "C"},  {"2.5.4.10", "O"}, {"2.5.4.11", "OU"},          {"2.5.4.3", "CN"},
-      {"2.5.4.5", "SERIALNUMBER"}, {"2.5.4.7", "L"}, {"2.5.4.8", "ST"}, {"2.5.4.9", "STREET"},
-      {"2.5.4.17", "POSTALCODE"}};
+      {"2.5.4.6", "C"},  {"2.5.4.10", "O"},           {"2.5.4.11", "OU"},
+      {"2.5.4.3", "CN"}, {"2.5.4.5", "SERIALNUMBER"}, {"2.5.4.7", "L"},
+      {"2.5.4.8", "ST"}, {"2.5.4.9", "STREET"},       {"2.5.4.17", "POSTALCODE"}};
   for (const attribute& a : all) {
     if (names.count(a.oid) != 0) continue;
-    sequence.push_back({{a.oid, "#" + hex(a.is_string ? go_string_der(a.value) : a.der)}});
+    sequence.push_back(
+        {{a.oid, "#" + scc::detail::to_hex(a.is_string ? go_string_der(a.value) : a.der)}});
   }
   const auto values_of = [&](const std::string& oid) {
     std::vector<std::string> values;
@@ -162,8 +160,8 @@ std::string go_name_string(const X509_NAME* name) {
     }
     return values;
   };
-  for (const char* oid : {"2.5.4.6", "2.5.4.8", "2.5.4.7", "2.5.4.9", "2.5.4.17", "2.5.4.10",
-                          "2.5.4.11"}) {
+  for (const char* oid :
+       {"2.5.4.6", "2.5.4.8", "2.5.4.7", "2.5.4.9", "2.5.4.17", "2.5.4.10", "2.5.4.11"}) {
     const std::vector<std::string> values = values_of(oid);
     if (values.empty()) continue;
     std::vector<rdn_value> rdn;
@@ -207,7 +205,8 @@ std::optional<std::string> x509_identity::attribute_value(const std::string& nam
 
 x509_identity parse_x509_creator(std::string_view serialized_identity) {
   msp::SerializedIdentity identity;
-  if (!identity.ParseFromArray(serialized_identity.data(), static_cast<int>(serialized_identity.size()))) {
+  if (!identity.ParseFromArray(serialized_identity.data(),
+                               static_cast<int>(serialized_identity.size()))) {
     throw identity_error("the creator is not a serialized msp.SerializedIdentity");
   }
   x509_identity out;
@@ -216,8 +215,9 @@ x509_identity parse_x509_creator(std::string_view serialized_identity) {
   std::unique_ptr<BIO, bio_free> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   std::unique_ptr<X509, x509_free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) {
-    throw identity_error("failed to parse certificate: the creator's id_bytes is not a PEM "
-                         "X.509 certificate (an Idemix identity has no x509 id)");
+    throw identity_error(
+        "failed to parse certificate: the creator's id_bytes is not a PEM "
+        "X.509 certificate (an Idemix identity has no x509 id)");
   }
   out.subject = go_name_string(X509_get_subject_name(cert.get()));
   out.issuer = go_name_string(X509_get_issuer_name(cert.get()));

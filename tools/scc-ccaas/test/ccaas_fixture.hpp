@@ -7,10 +7,11 @@
 #include <string>
 #include <vector>
 
-#include <openssl/sha.h>
-
 #include "peer_driver.hpp"
 #include "server_process.hpp"
+#include <openssl/sha.h>
+
+#include <scc/detail/hex.hpp>
 
 namespace ccaas_test {
 
@@ -19,16 +20,6 @@ using scc::ccaas::driver::peer_driver;
 using scc::ccaas::driver::transaction_request;
 using scc::ccaas::driver::transaction_result;
 using Message = protos::ChaincodeMessage;
-
-inline std::string hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xF]);
-  }
-  return out;
-}
 
 inline std::string sha256(const std::string& data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -58,7 +49,9 @@ struct served_plugin {
     driver->connect();
   }
 
-  transaction_result run(std::vector<std::string> args) { return driver->execute(tx(std::move(args))); }
+  transaction_result run(std::vector<std::string> args) {
+    return driver->execute(tx(std::move(args)));
+  }
 
   server_process server;
   std::string address;

@@ -1,10 +1,9 @@
 // Fabric's cid functions on real X.509 creators: id() in Go's x509::<subject>::<issuer> form,
 // msp_id(), attributes from Fabric CA's extension 1.2.3.4.5.6.7.8.1.
-#include <doctest/doctest.h>
-
 #include "peer_driver.hpp"
 #include "test_certificates.hpp"
 #include "x509_identity.hpp"
+#include <doctest/doctest.h>
 
 using namespace ccaas_test;
 using scc::ccaas::parse_x509_creator;
@@ -32,17 +31,19 @@ x509_identity identity_of(const std::string& msp, const certificate_files& files
 TEST_CASE("id() is x509::<subject>::<issuer> in Go's pkix.Name order, msp_id() the MSP") {
   temporary_folder folder;
   test_pki org1(folder, "org1");
-  const certificate_files user =
-      org1.issue("user1", "/C=US/ST=California/L=San Francisco/OU=client/CN=User1@org1.example.com");
+  const certificate_files user = org1.issue(
+      "user1", "/C=US/ST=California/L=San Francisco/OU=client/CN=User1@org1.example.com");
   const x509_identity identity = identity_of("Org1MSP", user);
   CHECK(identity.msp_id == "Org1MSP");
-  CHECK(identity.subject == "CN=User1@org1.example.com,OU=client,L=San Francisco,ST=California,C=US");
+  CHECK(identity.subject ==
+        "CN=User1@org1.example.com,OU=client,L=San Francisco,ST=California,C=US");
   CHECK(identity.issuer == "CN=ca.org1,O=org1,C=US");
   CHECK(identity.id() ==
         "x509::CN=User1@org1.example.com,OU=client,L=San Francisco,ST=California,C=US::"
         "CN=ca.org1,O=org1,C=US");
   // What Go's cid.GetID() returns: the same text, base64-encoded.
-  CHECK(identity.id_base64().rfind("eDUwOTo6Q049VXNlcjFAb3JnMS5leGFtcGxlLmNvbSxPVT1jbGllbnQs", 0) == 0);
+  CHECK(identity.id_base64().rfind("eDUwOTo6Q049VXNlcjFAb3JnMS5leGFtcGxlLmNvbSxPVT1jbGllbnQs", 0) ==
+        0);
   CHECK(identity.attributes.empty());
   CHECK_FALSE(identity.attribute_value("role").has_value());
 }
@@ -65,8 +66,8 @@ TEST_CASE("attribute_value() reads Fabric CA's {\"attrs\":{...}} extension") {
   const std::string json =
       "{\"attrs\":{\"hf.Affiliation\":\"org1.department1\",\"hf.EnrollmentID\":\"user1\","
       "\"hf.Type\":\"client\",\"role\":\"auditor\"}}";
-  const certificate_files user = org1.issue("attrs", "/OU=client/CN=user1",
-                                            "1.2.3.4.5.6.7.8.1=DER:" + hex_of(json) + "\\n");
+  const certificate_files user =
+      org1.issue("attrs", "/OU=client/CN=user1", "1.2.3.4.5.6.7.8.1=DER:" + hex_of(json) + "\\n");
   const x509_identity identity = identity_of("Org1MSP", user);
   CHECK(identity.attribute_value("role") == std::optional<std::string>("auditor"));
   CHECK(identity.attribute_value("hf.EnrollmentID") == std::optional<std::string>("user1"));
@@ -76,8 +77,10 @@ TEST_CASE("attribute_value() reads Fabric CA's {\"attrs\":{...}} extension") {
 }
 
 TEST_CASE("a creator that is not an X.509 identity is a clear error") {
-  CHECK_THROWS_WITH_AS(parse_x509_creator("\xff\xff"), "the creator is not a serialized msp.SerializedIdentity",
+  CHECK_THROWS_WITH_AS(parse_x509_creator("\xff\xff"),
+                       "the creator is not a serialized msp.SerializedIdentity",
                        scc::ccaas::identity_error);
-  const std::string not_pem = scc::ccaas::driver::peer_driver::serialized_identity("Org1MSP", "idemix bytes");
+  const std::string not_pem =
+      scc::ccaas::driver::peer_driver::serialized_identity("Org1MSP", "idemix bytes");
   CHECK_THROWS_AS(parse_x509_creator(not_pem), scc::ccaas::identity_error);
 }

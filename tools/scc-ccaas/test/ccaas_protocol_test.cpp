@@ -1,16 +1,14 @@
 // The whole stub API across Fabric's chaincode protocol: scc-ccaas serving the probe plugin,
 // driven by the peer driver.
-#include <doctest/doctest.h>
-
 #include <future>
 #include <thread>
-
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
 
 #include "ccaas_fixture.hpp"
 #include "peer/proposal.pb.h"
 #include "peer/proposal_response.pb.h"
+#include <doctest/doctest.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
 
 using namespace ccaas_test;
 using namespace std::chrono_literals;
@@ -124,7 +122,7 @@ TEST_CASE("private data: put, get, hash, range, delete and purge") {
   CHECK_FALSE(probe.driver->ledger().get("", "k").has_value());
   CHECK(probe.run({"pget", "secrets", "k"}).payload == "hidden");
   const transaction_result hash = probe.run({"phash", "secrets", "k"});
-  CHECK(hash.payload == hex(sha256("hidden")));
+  CHECK(hash.payload == scc::detail::to_hex(sha256("hidden")));
   CHECK(hash.requests == std::vector<Message::Type>{Message::GET_PRIVATE_DATA_HASH});
   CHECK(probe.run({"phash", "secrets", "nothing"}).status == 404);
   CHECK(probe.run({"prange", "secrets", "", ""}).payload == "k=hidden\n");
@@ -221,15 +219,18 @@ TEST_CASE("everything the plugin reads from the SignedProposal") {
   const std::string expected =
       "tx_id=" + result.tx_id + "\n" +
       "channel=otherchannel\n"
-      "creator=" + hex(request.creator) + "\n" +
-      "transient.b=" + std::string("\0\1", 2) + "\n"
+      "creator=" +
+      scc::detail::to_hex(request.creator) + "\n" + "transient.b=" + std::string("\0\1", 2) +
+      "\n"
       "transient.secret=s3cr3t\n"
       "decoration.decorated=yes\n"
-      "binding=" + hex(sha256(request.nonce + request.creator + epoch)) + "\n" +
+      "binding=" +
+      scc::detail::to_hex(sha256(request.nonce + request.creator + epoch)) + "\n" +
       "timestamp=1700000001.42\n"
-      "signed_proposal=" + hex(result.signed_proposal) + "\n";
+      "signed_proposal=" +
+      scc::detail::to_hex(result.signed_proposal) + "\n";
   CHECK(result.payload == expected);
-  CHECK(result.tx_id == hex(sha256(request.nonce + request.creator)));
+  CHECK(result.tx_id == scc::detail::to_hex(sha256(request.nonce + request.creator)));
   CHECK_FALSE(result.signed_proposal.empty());
 }
 
@@ -313,7 +314,9 @@ TEST_CASE("unmatched, undecodable and unknown messages: ERROR or ignored, never 
   bad_proposal.set_type(Message::TRANSACTION);
   bad_proposal.set_txid("badproposal");
   bad_proposal.set_channel_id("mychannel");
-  bad_proposal.mutable_proposal()->set_proposal_bytes("\x0a\x05" "ab");  // truncated field
+  bad_proposal.mutable_proposal()->set_proposal_bytes(
+      "\x0a\x05"
+      "ab");  // truncated field
   probe.driver->send_raw(bad_proposal);
   answer = probe.driver->next_unsolicited(5s);
   REQUIRE(answer.has_value());
@@ -420,9 +423,11 @@ TEST_CASE("a plugin that is not thread-safe runs one transaction at a time") {
 
 TEST_CASE("many concurrent transactions all complete with their own answers") {
   served_plugin probe(SCC_CCAAS_PROBE_MT);
-  for (int i = 0; i < 50; ++i) probe.driver->ledger().put("", "key" + std::to_string(i), std::to_string(i));
+  for (int i = 0; i < 50; ++i)
+    probe.driver->ledger().put("", "key" + std::to_string(i), std::to_string(i));
   std::vector<std::future<transaction_result>> results;
-  for (int i = 0; i < 50; ++i) results.push_back(probe.driver->submit(tx({"get", "key" + std::to_string(i)})));
+  for (int i = 0; i < 50; ++i)
+    results.push_back(probe.driver->submit(tx({"get", "key" + std::to_string(i)})));
   for (int i = 0; i < 50; ++i) {
     const transaction_result result = results[static_cast<std::size_t>(i)].get();
     CHECK(result.status == 200);
@@ -489,7 +494,8 @@ TEST_CASE("bytes that are not a ChaincodeMessage end only that stream") {
   std::vector<grpc::Slice> slices;
   REQUIRE(received.Dump(&slices).ok());
   std::string bytes;
-  for (const grpc::Slice& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  for (const grpc::Slice& slice : slices)
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   Message registration;
   REQUIRE(registration.ParseFromString(bytes));
   CHECK(registration.type() == Message::REGISTER);
