@@ -459,6 +459,8 @@ int main(int argc, char** argv) {
       return 0.0;
     };
     const double query_ratio = find("query", 8, 1) / std::max(1.0, find("echo", 8, 1));
+    // Queries run on the network thread that read them, so they can come this close to echo.
+    constexpr double query_goal = 0.6;
     const double invokes = find("invoke", 8, invoke_window);
     if (flag(argc, argv, "--json")) {
       for (const row& line : rows) {
@@ -471,8 +473,8 @@ int main(int argc, char** argv) {
       }
       std::printf(
           "{\"bench\":\"scc-peer\",\"goal\":\"query_vs_echo_8\",\"value\":%.2f,"
-          "\"target\":0.5,\"met\":%s}\n",
-          query_ratio, query_ratio >= 0.5 ? "true" : "false");
+          "\"target\":%.2f,\"met\":%s}\n",
+          query_ratio, query_goal, query_ratio >= query_goal ? "true" : "false");
       std::printf(
           "{\"bench\":\"scc-peer\",\"goal\":\"invokes_per_second_8\",\"value\":%.0f,"
           "\"target\":10000,\"met\":%s}\n",
@@ -496,8 +498,8 @@ int main(int argc, char** argv) {
             percentile(line.result.latencies_us, 0.50), percentile(line.result.latencies_us, 0.99),
             static_cast<unsigned long long>(line.result.failed));
       }
-      std::printf("goal: queries at 8 connections >= 50%% of echo: %.0f%% %s\n", query_ratio * 100,
-                  query_ratio >= 0.5 ? "met" : "NOT MET");
+      std::printf("goal: queries at 8 connections >= %.0f%% of echo: %.0f%% %s\n", query_goal * 100,
+                  query_ratio * 100, query_ratio >= query_goal ? "met" : "NOT MET");
       std::printf("goal: durable invokes at 8 connections >= 10000/s: %.0f/s %s\n", invokes,
                   invokes >= 10000 ? "met" : "NOT MET");
     }
