@@ -69,7 +69,9 @@ template <class T>
 struct is_scc_object<T, std::void_t<decltype(scc_object_name(static_cast<const T*>(nullptr)))>>
     : std::true_type {};
 
-// Defined in scc/contract/object.hpp.
+// Defined in scc/contract/object.hpp, which declares SCC_OBJECT: any type for which
+// is_scc_object holds was described in a translation unit that includes it. Not included from
+// here, so that object.hpp and this header do not include each other.
 template <class T>
 nlohmann::json object_schema(schema_registry& registry);
 
@@ -402,8 +404,5 @@ struct codec {
 };
 
 }  // namespace scc
-
-// object_schema, which the user-type codec above calls, is defined there.
-#include "scc/contract/object.hpp"
 
 #endif  // SCC_CONTRACT_CODEC_HPP
