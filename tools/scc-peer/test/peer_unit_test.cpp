@@ -1,14 +1,17 @@
 // Unit tests of scc-peer's parts that need no running peer: core.yaml loading, framing,
 // base64, the CLI's -c and --transient parsing, the block store.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base64.hpp"
 #include "block_store.hpp"
+#include "chaincode_runner.hpp"
 #include "cli.hpp"
 #include "config.hpp"
 #include "framing.hpp"
@@ -333,4 +336,67 @@ TEST_CASE("block store: a block round-trips and its state is written with it") {
   CHECK(reopened.load_blocks("ch", [&](block) { ++blocks; }) == 2);
   CHECK(blocks == 1);
   CHECK_THROWS_AS(block_store(folder.path()), store_error);  // LevelDB's lock: one peer per folder
+}
+
+namespace {
+
+// Counts what the watchdog asks of the caller of run_here.
+class counted_replacement final : public thread_replacement {
+ public:
+  std::atomic<int> lost_calls{0};
+  std::atomic<int> returned_calls{0};
+  void lost() override { ++lost_calls; }
+  void returned() override { ++returned_calls; }
+};
+
+}  // namespace
+
+TEST_CASE("chaincode runner: a job run on the caller's thread is watched as its own are") {
+  using namespace std::chrono_literals;
+  chaincode_runner runner(1, 300ms);
+  counted_replacement here;
+  std::atomic<int> timed_out{0};
+  chaincode_runner::job work;
+  work.description = "unit test job";
+  work.timed_out = [&timed_out](const std::vector<std::string>& chaincodes) {
+    CHECK(chaincodes.empty());  // the job entered no chaincode
+    ++timed_out;
+  };
+
+  SUBCASE("a run that returns in time keeps its result") {
+    bool claimed = false;
+    work.run = [&claimed](chaincode_runner::run_context& run) { claimed = run.claim(); };
+    CHECK_FALSE(runner.run_here(work, here).has_value());
+    CHECK(claimed);
+    CHECK(timed_out == 0);
+    CHECK(here.lost_calls == 0);
+    CHECK(runner.stuck_threads() == 0);
+  }
+  SUBCASE("a run past its deadline is answered by the watchdog, and its thread replaced") {
+    std::atomic<bool> claimed{true};
+    std::atomic<unsigned> stuck_while_running{0};
+    std::atomic<int> lost_before_return{0};
+    work.run = [&](chaincode_runner::run_context& run) {
+      std::this_thread::sleep_for(900ms);
+      stuck_while_running = runner.stuck_threads();
+      lost_before_return = here.lost_calls.load();
+      claimed = run.claim();
+    };
+    const auto started = std::chrono::steady_clock::now();
+    CHECK_FALSE(runner.run_here(work, here).has_value());
+    CHECK(std::chrono::steady_clock::now() - started >= 900ms);  // it waits for the plugin
+    CHECK_FALSE(claimed);
+    CHECK(timed_out == 1);
+    CHECK(lost_before_return == 1);  // replaced while it was stuck
+    CHECK(stuck_while_running == 1);
+    CHECK(here.returned_calls == 1);
+    CHECK(runner.stuck_threads() == 0);
+  }
+  SUBCASE("once the runner stops, a job is refused") {
+    work.run = [](chaincode_runner::run_context&) { FAIL("a refused job ran"); };
+    runner.stop();
+    const std::optional<std::string> refused = runner.run_here(work, here);
+    REQUIRE(refused.has_value());
+    CHECK(*refused == "the peer is shutting down");
+  }
 }
