@@ -74,12 +74,6 @@ class init_outcome final : public thread_replacement,
   bool decided_ = false;
 };
 
-// Fabric's proposal binding: SHA-256(nonce || creator || epoch as 8 little-endian bytes).
-std::string compute_binding(const std::string& nonce, const std::string& creator) {
-  const std::string epoch(8, '\0');
-  return ledger::detail::sha256().update(nonce).update(creator).update(epoch).digest();
-}
-
 scc::timestamp now_timestamp() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
@@ -485,7 +479,7 @@ void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
   context.creator = proposal.creator();
   for (auto& [key, value] : *proposal.mutable_transient()) context.transient.emplace(key, value);
   for (auto& [key, value] : *input.mutable_decorations()) context.decorations.emplace(key, value);
-  context.binding = compute_binding(proposal.nonce(), proposal.creator());
+  context.binding = ledger::compute_binding(proposal.nonce(), proposal.creator());
   context.timestamp = proposal.has_timestamp() ? scc::timestamp{proposal.timestamp().seconds(),
                                                                 proposal.timestamp().nanos()}
                                                : now_timestamp();
