@@ -85,7 +85,7 @@ else
   fi
 fi
 
-# 3. Each libFuzzer target for a short run (issue 6): needs clang and libclang-rt-14-dev.
+# 3. Each libFuzzer target for a short run: needs clang and libclang-rt-14-dev.
 if [[ "${SCC_SKIP_FUZZ:-0}" == "1" ]]; then
   skip "fuzz (${SCC_FUZZ_SECONDS:-30}s per target)"
 elif ! command -v clang++ >/dev/null 2>&1; then

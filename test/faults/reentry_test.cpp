@@ -3,7 +3,7 @@
 // channels the call frames started afresh and the host went on into the plugin, whose instance
 // mutex (plugins are serialised unless thread-safe) its own thread already held. Found by
 // fuzz_stub_ledger: the call deadlocked while holding the channel's lock, so that channel could
-// commit no more blocks. Since f73239f the call chain spans channels: a chaincode already running
+// commit no more blocks. The call chain spans channels: a chaincode already running
 // on the target channel is refused as Fabric refuses it, and one that is running on another
 // channel and is not thread-safe is refused with a message saying why.
 //
