@@ -17,22 +17,66 @@ constexpr const char* validation_parameter_key = "VALIDATION_PARAMETER";
 
 std::string text(std::string_view view) { return std::string(view); }
 
-// Rows of a range or rich query, fetched from the peer one batch at a time.
-class remote_kv_cursor final : public scc::host::kv_cursor {
+// A query's rows as the peer sends them: one batch at a time, the next one asked for with
+// QUERY_STATE_NEXT while has_more, and QUERY_STATE_CLOSE at the end, as Fabric's shims always
+// send (the peer answers it even for an iterator it has already released).
+class peer_batches {
  public:
-  remote_kv_cursor(remote_transaction& tx, protos::QueryResponse first) : tx_(tx) {
+  peer_batches(remote_transaction& tx, protos::QueryResponse first) : tx_(tx) {
     take(std::move(first));
   }
-  ~remote_kv_cursor() override { close(tx_, id_); }
+  ~peer_batches() {
+    try {
+      protos::QueryStateClose request;
+      request.set_id(id_);
+      tx_.query(ChaincodeMessage::QUERY_STATE_CLOSE, request.SerializeAsString());
+    } catch (const std::exception& e) {
+      log::debug(std::string("closing query ") + id_ + ": " + e.what());
+    }
+  }
+  peer_batches(const peer_batches&) = delete;
+  peer_batches& operator=(const peer_batches&) = delete;
 
-  std::optional<scc::host::kv_view> next() override {
+  // The next row's bytes, or nullptr when the query is exhausted.
+  const std::string* next() {
     while (index_ >= batch_.results_size()) {
-      if (!batch_.has_more()) return std::nullopt;
+      if (!batch_.has_more()) return nullptr;
       protos::QueryStateNext request;
       request.set_id(id_);
       take(tx_.query(ChaincodeMessage::QUERY_STATE_NEXT, request.SerializeAsString()));
     }
-    if (!row_.ParseFromString(batch_.results(index_++).resultbytes())) {
+    return &batch_.results(index_++).resultbytes();
+  }
+
+  // The latest batch: its metadata is the page's.
+  const protos::QueryResponse& batch() const noexcept { return batch_; }
+
+ private:
+  void take(protos::QueryResponse batch) {
+    batch_ = std::move(batch);
+    index_ = 0;
+    if (!batch_.id().empty()) id_ = batch_.id();
+  }
+
+  remote_transaction& tx_;
+  protos::QueryResponse batch_;
+  int index_ = 0;
+  std::string id_;
+};
+
+// Rows of a range or rich query.
+class remote_kv_cursor final : public scc::host::kv_cursor {
+ public:
+  remote_kv_cursor(remote_transaction& tx, protos::QueryResponse first)
+      : rows_(tx, std::move(first)) {
+    read_metadata();
+  }
+
+  std::optional<scc::host::kv_view> next() override {
+    const std::string* bytes = rows_.next();
+    read_metadata();
+    if (bytes == nullptr) return std::nullopt;
+    if (!row_.ParseFromString(*bytes)) {
       throw error(SCC_STATUS_LEDGER_ERROR,
                   "the peer sent a query result that is not a queryresult.KV");
     }
@@ -41,58 +85,38 @@ class remote_kv_cursor final : public scc::host::kv_cursor {
   int32_t fetched_records_count() const override { return fetched_; }
   std::string_view bookmark() const override { return bookmark_; }
 
-  // Fabric's shims always tell the peer when an iterator is done with; the peer answers even
-  // for an iterator it has already released.
-  static void close(remote_transaction& tx, const std::string& id) noexcept {
-    try {
-      protos::QueryStateClose request;
-      request.set_id(id);
-      tx.query(ChaincodeMessage::QUERY_STATE_CLOSE, request.SerializeAsString());
-    } catch (const std::exception& e) {
-      log::debug(std::string("closing query ") + id + ": " + e.what());
-    }
-  }
-
  private:
-  void take(protos::QueryResponse batch) {
-    batch_ = std::move(batch);
-    index_ = 0;
-    if (!batch_.id().empty()) id_ = batch_.id();
-    if (!batch_.metadata().empty()) {
-      protos::QueryResponseMetadata metadata;
-      if (!metadata.ParseFromString(batch_.metadata())) {
-        throw error(SCC_STATUS_LEDGER_ERROR,
-                    "the peer sent query metadata that is not a protos.QueryResponseMetadata");
-      }
-      fetched_ = metadata.fetched_records_count();
-      bookmark_ = metadata.bookmark();
+  // Pagination metadata travels with a batch; the last one seen is the page's.
+  void read_metadata() {
+    const std::string& metadata_bytes = rows_.batch().metadata();
+    if (metadata_bytes.empty() || metadata_bytes == last_metadata_) return;
+    protos::QueryResponseMetadata metadata;
+    if (!metadata.ParseFromString(metadata_bytes)) {
+      throw error(SCC_STATUS_LEDGER_ERROR,
+                  "the peer sent query metadata that is not a protos.QueryResponseMetadata");
     }
+    fetched_ = metadata.fetched_records_count();
+    bookmark_ = metadata.bookmark();
+    last_metadata_ = metadata_bytes;
   }
 
-  remote_transaction& tx_;
-  protos::QueryResponse batch_;
-  int index_ = 0;
-  std::string id_;
+  peer_batches rows_;
   queryresult::KV row_;
   int32_t fetched_ = 0;
   std::string bookmark_;
+  std::string last_metadata_;
 };
 
+// Rows of a history query.
 class remote_history_cursor final : public scc::host::history_cursor {
  public:
-  remote_history_cursor(remote_transaction& tx, protos::QueryResponse first) : tx_(tx) {
-    take(std::move(first));
-  }
-  ~remote_history_cursor() override { remote_kv_cursor::close(tx_, id_); }
+  remote_history_cursor(remote_transaction& tx, protos::QueryResponse first)
+      : rows_(tx, std::move(first)) {}
 
   std::optional<scc::host::modification_view> next() override {
-    while (index_ >= batch_.results_size()) {
-      if (!batch_.has_more()) return std::nullopt;
-      protos::QueryStateNext request;
-      request.set_id(id_);
-      take(tx_.query(ChaincodeMessage::QUERY_STATE_NEXT, request.SerializeAsString()));
-    }
-    if (!row_.ParseFromString(batch_.results(index_++).resultbytes())) {
+    const std::string* bytes = rows_.next();
+    if (bytes == nullptr) return std::nullopt;
+    if (!row_.ParseFromString(*bytes)) {
       throw error(SCC_STATUS_LEDGER_ERROR,
                   "the peer sent a history row that is not a queryresult.KeyModification");
     }
@@ -102,16 +126,7 @@ class remote_history_cursor final : public scc::host::history_cursor {
   }
 
  private:
-  void take(protos::QueryResponse batch) {
-    batch_ = std::move(batch);
-    index_ = 0;
-    if (!batch_.id().empty()) id_ = batch_.id();
-  }
-
-  remote_transaction& tx_;
-  protos::QueryResponse batch_;
-  int index_ = 0;
-  std::string id_;
+  peer_batches rows_;
   queryresult::KeyModification row_;
 };
 
@@ -214,8 +229,8 @@ std::optional<std::string_view> remote_transaction::get_validation_parameter(
   request.set_key(text(key));
   request.set_collection(text(collection));
   protos::StateMetadataResult result;
-  if (!result.ParseFromString(call(ChaincodeMessage::GET_STATE_METADATA,
-                                   request.SerializeAsString()))) {
+  if (!result.ParseFromString(
+          call(ChaincodeMessage::GET_STATE_METADATA, request.SerializeAsString()))) {
     throw error(SCC_STATUS_LEDGER_ERROR,
                 "the peer's answer to GET_STATE_METADATA is not a protos.StateMetadataResult");
   }
@@ -228,8 +243,8 @@ std::optional<std::string_view> remote_transaction::get_validation_parameter(
   return std::nullopt;
 }
 
-void remote_transaction::set_validation_parameter(std::string_view collection,
-                                                  std::string_view key, std::string_view policy) {
+void remote_transaction::set_validation_parameter(std::string_view collection, std::string_view key,
+                                                  std::string_view policy) {
   protos::PutStateMetadata request;
   request.set_key(text(key));
   request.set_collection(text(collection));
@@ -238,9 +253,11 @@ void remote_transaction::set_validation_parameter(std::string_view collection,
   call(ChaincodeMessage::PUT_STATE_METADATA, request.SerializeAsString());
 }
 
-std::unique_ptr<scc::host::kv_cursor> remote_transaction::range_query(
-    std::string_view collection, std::string_view start_key, std::string_view end_key,
-    int32_t page_size, std::string_view bookmark) {
+std::unique_ptr<scc::host::kv_cursor> remote_transaction::range_query(std::string_view collection,
+                                                                      std::string_view start_key,
+                                                                      std::string_view end_key,
+                                                                      int32_t page_size,
+                                                                      std::string_view bookmark) {
   protos::GetStateByRange request;
   request.set_startkey(text(start_key));
   request.set_endkey(text(end_key));
@@ -283,7 +300,8 @@ scc::response remote_transaction::invoke_chaincode(std::string_view chaincode_na
   if (!channel.empty()) target += "/" + text(channel);
   spec.mutable_chaincode_id()->set_name(target);
   for (const std::string& arg : args) spec.mutable_input()->add_args(arg);
-  const ChaincodeMessage reply = exchange(ChaincodeMessage::INVOKE_CHAINCODE, spec.SerializeAsString());
+  const ChaincodeMessage reply =
+      exchange(ChaincodeMessage::INVOKE_CHAINCODE, spec.SerializeAsString());
   if (reply.type() == ChaincodeMessage::ERROR) return scc::error(reply.payload());
   if (reply.type() != ChaincodeMessage::RESPONSE) {
     return scc::error(std::string("incorrect chaincode message ") +
