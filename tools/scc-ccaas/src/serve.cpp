@@ -83,15 +83,20 @@ std::shared_ptr<grpc::ServerCredentials> server_credentials(const serve_settings
   return grpc::SslServerCredentials(options);
 }
 
-int serve_connect(const serve_settings& settings) {
-  const auto credentials = server_credentials(settings);
-  std::unique_ptr<scc::host::plugin_instance> plugin;
+// The plugin, or nullptr after printing the loader's refusal as the one line a bad setting gets.
+std::unique_ptr<scc::host::plugin_instance> load_or_report(const std::string& path) {
   try {
-    plugin = scc::host::load_plugin(settings.plugin_path);
+    return scc::host::load_plugin(path);
   } catch (const scc::host::load_error& e) {
     std::fprintf(stderr, "scc-ccaas: %s\n", e.what());
-    return 1;
+    return nullptr;
   }
+}
+
+int serve_connect(const serve_settings& settings) {
+  const auto credentials = server_credentials(settings);
+  const std::unique_ptr<scc::host::plugin_instance> plugin = load_or_report(settings.plugin_path);
+  if (!plugin) return 1;
   connect_service threaded_service(*plugin, settings.chaincode_id);
   event_loop_server fiber_service(*plugin, settings.chaincode_id);
   grpc::ServerBuilder builder;
@@ -174,13 +179,8 @@ std::shared_ptr<grpc::ChannelCredentials> peer_credentials(const serve_settings&
 
 int serve_register(const serve_settings& settings) {
   const auto credentials = peer_credentials(settings);
-  std::unique_ptr<scc::host::plugin_instance> plugin;
-  try {
-    plugin = scc::host::load_plugin(settings.plugin_path);
-  } catch (const scc::host::load_error& e) {
-    std::fprintf(stderr, "scc-ccaas: %s\n", e.what());
-    return 1;
-  }
+  const std::unique_ptr<scc::host::plugin_instance> plugin = load_or_report(settings.plugin_path);
+  if (!plugin) return 1;
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(max_message_bytes);
   arguments.SetMaxSendMessageSize(max_message_bytes);
