@@ -68,7 +68,8 @@ class proposal_reader {
 
  private:
   void need(std::size_t width) const {
-    if (size_ - offset_ < width) throw std::runtime_error("the bridge's proposal encoding is truncated");
+    if (size_ - offset_ < width)
+      throw std::runtime_error("the bridge's proposal encoding is truncated");
   }
 
   const uint8_t* data_;
@@ -135,8 +136,8 @@ int32_t with_buffers(uintptr_t call, result_buffer& first, result_buffer* second
                      Callback&& callback) {
   int32_t status = callback(first.prepare(), second != nullptr ? second->prepare() : nullptr);
   if (status == SCCBRIDGE_GROW) {
-    status = sccbridge_go_take_pending(call, first.grow(),
-                                       second != nullptr ? second->grow() : nullptr);
+    status =
+        sccbridge_go_take_pending(call, first.grow(), second != nullptr ? second->grow() : nullptr);
   }
   return status;
 }
@@ -155,58 +156,75 @@ std::optional<std::string_view> value_or_absent(int32_t status, const result_buf
 
 // ---- Queries ----
 
+// One open Go iterator: fetches its next row into two buffers (key or tx id, and value) and
+// closes the iterator with the cursor. Range and history cursors share it.
+class go_rows {
+ public:
+  struct row_time {
+    int64_t seconds = 0;
+    int32_t nanos = 0;
+    bool is_delete = false;
+  };
+
+  go_rows(uintptr_t call, uint64_t id) : call_(call), id_(id) {}
+  ~go_rows() { sccbridge_go_iterator_close(call_, id_); }
+  go_rows(const go_rows&) = delete;
+  go_rows& operator=(const go_rows&) = delete;
+
+  // False when the iterator is exhausted.
+  bool next(row_time& time) {
+    int32_t is_delete = 0;
+    const int32_t status = with_buffers(call_, first_, &value_, [&](auto* first, auto* second) {
+      return sccbridge_go_iterator_next(call_, id_, first, second, &time.seconds, &time.nanos,
+                                        &is_delete);
+    });
+    if (status == SCC_STATUS_NOT_FOUND) return false;
+    check(status, first_);
+    time.is_delete = is_delete != 0;
+    return true;
+  }
+  std::string_view first() const { return first_.view(); }
+  std::string_view value() const { return value_.view(); }
+
+ private:
+  uintptr_t call_;
+  uint64_t id_;
+  result_buffer first_;
+  result_buffer value_;
+};
+
 class go_kv_cursor : public scc::host::kv_cursor {
  public:
   go_kv_cursor(uintptr_t call, uint64_t id, int32_t fetched, std::string bookmark)
-      : call_(call), id_(id), fetched_(fetched), bookmark_(std::move(bookmark)) {}
-  ~go_kv_cursor() override { sccbridge_go_iterator_close(call_, id_); }
+      : rows_(call, id), fetched_(fetched), bookmark_(std::move(bookmark)) {}
 
   std::optional<scc::host::kv_view> next() override {
-    int64_t seconds = 0;
-    int32_t nanos = 0;
-    int32_t is_delete = 0;
-    const int32_t status = with_buffers(call_, key_, &value_, [&](auto* first, auto* second) {
-      return sccbridge_go_iterator_next(call_, id_, first, second, &seconds, &nanos, &is_delete);
-    });
-    if (status == SCC_STATUS_NOT_FOUND) return std::nullopt;
-    check(status, key_);
-    return scc::host::kv_view{key_.view(), value_.view()};
+    go_rows::row_time unused;
+    if (!rows_.next(unused)) return std::nullopt;
+    return scc::host::kv_view{rows_.first(), rows_.value()};
   }
   int32_t fetched_records_count() const override { return fetched_; }
   std::string_view bookmark() const override { return bookmark_; }
 
  private:
-  uintptr_t call_;
-  uint64_t id_;
+  go_rows rows_;
   int32_t fetched_;
   std::string bookmark_;
-  result_buffer key_;
-  result_buffer value_;
 };
 
 class go_history_cursor : public scc::host::history_cursor {
  public:
-  go_history_cursor(uintptr_t call, uint64_t id) : call_(call), id_(id) {}
-  ~go_history_cursor() override { sccbridge_go_iterator_close(call_, id_); }
+  go_history_cursor(uintptr_t call, uint64_t id) : rows_(call, id) {}
 
   std::optional<scc::host::modification_view> next() override {
-    int64_t seconds = 0;
-    int32_t nanos = 0;
-    int32_t is_delete = 0;
-    const int32_t status = with_buffers(call_, tx_id_, &value_, [&](auto* first, auto* second) {
-      return sccbridge_go_iterator_next(call_, id_, first, second, &seconds, &nanos, &is_delete);
-    });
-    if (status == SCC_STATUS_NOT_FOUND) return std::nullopt;
-    check(status, tx_id_);
-    return scc::host::modification_view{tx_id_.view(), value_.view(), {seconds, nanos},
-                                        is_delete != 0};
+    go_rows::row_time time;
+    if (!rows_.next(time)) return std::nullopt;
+    return scc::host::modification_view{
+        rows_.first(), rows_.value(), {time.seconds, time.nanos}, time.is_delete};
   }
 
  private:
-  uintptr_t call_;
-  uint64_t id_;
-  result_buffer tx_id_;
-  result_buffer value_;
+  go_rows rows_;
 };
 
 // ---- One init/invoke call, performed on the Go stub ----
@@ -229,10 +247,9 @@ class go_transaction : public scc::host::transaction {
                  std::string_view value) override {
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
-                         return sccbridge_go_put_state(call_, text_pointer(collection),
-                                                       collection.size(), text_pointer(key),
-                                                       key.size(), text_pointer(value),
-                                                       value.size(), first);
+                         return sccbridge_go_put_state(
+                             call_, text_pointer(collection), collection.size(), text_pointer(key),
+                             key.size(), text_pointer(value), value.size(), first);
                        }),
           value_);
   }
@@ -256,9 +273,8 @@ class go_transaction : public scc::host::transaction {
   std::optional<std::string_view> get_private_data_hash(std::string_view collection,
                                                         std::string_view key) override {
     const int32_t status = with_buffers(call_, value_, nullptr, [&](auto* first, auto*) {
-      return sccbridge_go_get_private_data_hash(call_, text_pointer(collection),
-                                                collection.size(), text_pointer(key), key.size(),
-                                                first);
+      return sccbridge_go_get_private_data_hash(call_, text_pointer(collection), collection.size(),
+                                                text_pointer(key), key.size(), first);
     });
     return value_or_absent(status, value_);
   }
@@ -266,9 +282,8 @@ class go_transaction : public scc::host::transaction {
   std::optional<std::string_view> get_validation_parameter(std::string_view collection,
                                                            std::string_view key) override {
     const int32_t status = with_buffers(call_, value_, nullptr, [&](auto* first, auto*) {
-      return sccbridge_go_get_validation_parameter(call_, text_pointer(collection),
-                                                   collection.size(), text_pointer(key),
-                                                   key.size(), first);
+      return sccbridge_go_get_validation_parameter(
+          call_, text_pointer(collection), collection.size(), text_pointer(key), key.size(), first);
     });
     return value_or_absent(status, value_);
   }
@@ -278,9 +293,8 @@ class go_transaction : public scc::host::transaction {
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
                          return sccbridge_go_set_validation_parameter(
-                             call_, text_pointer(collection), collection.size(),
-                             text_pointer(key), key.size(), text_pointer(policy), policy.size(),
-                             first);
+                             call_, text_pointer(collection), collection.size(), text_pointer(key),
+                             key.size(), text_pointer(policy), policy.size(), first);
                        }),
           value_);
   }
@@ -302,8 +316,8 @@ class go_transaction : public scc::host::transaction {
     uint64_t id = 0;
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
-                         return sccbridge_go_history_open(call_, text_pointer(key), key.size(),
-                                                          &id, first);
+                         return sccbridge_go_history_open(call_, text_pointer(key), key.size(), &id,
+                                                          first);
                        }),
           value_);
     try {
@@ -351,18 +365,17 @@ class go_transaction : public scc::host::transaction {
 
  private:
   std::unique_ptr<scc::host::kv_cursor> open_query(int32_t kind, std::string_view collection,
-                                                   std::string_view start,
-                                                   std::string_view end, int32_t page_size,
-                                                   std::string_view bookmark) {
+                                                   std::string_view start, std::string_view end,
+                                                   int32_t page_size, std::string_view bookmark) {
     uint64_t id = 0;
     int32_t fetched = 0;
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
-                         return sccbridge_go_query_open(
-                             call_, kind, text_pointer(collection), collection.size(),
-                             text_pointer(start), start.size(), text_pointer(end), end.size(),
-                             page_size, text_pointer(bookmark), bookmark.size(), &id, &fetched,
-                             first);
+                         return sccbridge_go_query_open(call_, kind, text_pointer(collection),
+                                                        collection.size(), text_pointer(start),
+                                                        start.size(), text_pointer(end), end.size(),
+                                                        page_size, text_pointer(bookmark),
+                                                        bookmark.size(), &id, &fetched, first);
                        }),
           value_);
     try {
@@ -392,8 +405,7 @@ void answer_with(const scc::response& response, uint8_t* data, std::size_t capac
       std::memcpy(data, response.message.data(), response.message.size());
     }
     if (!response.payload.empty()) {
-      std::memcpy(data + response.message.size(), response.payload.data(),
-                  response.payload.size());
+      std::memcpy(data + response.message.size(), response.payload.data(), response.payload.size());
     }
     answer->delivered = 1;
     return;
@@ -428,8 +440,12 @@ extern "C" sccbridge_plugin* sccbridge_load(const char* path, size_t path_size,
     auto plugin = std::make_unique<sccbridge_plugin>();
     plugin->instance = scc::host::load_plugin(std::string(path, path_size));
     const scc::host::plugin_info& loaded = plugin->instance->info();
-    *info = {loaded.name.c_str(),   loaded.version.c_str(), loaded.sdk_version.c_str(),
-             loaded.build_tag.c_str(), loaded.abi_major,    loaded.abi_minor,
+    *info = {loaded.name.c_str(),
+             loaded.version.c_str(),
+             loaded.sdk_version.c_str(),
+             loaded.build_tag.c_str(),
+             loaded.abi_major,
+             loaded.abi_minor,
              loaded.flags};
     // Loaded plugins are never unloaded (see the loader), and neither is their instance.
     return plugin.release();
@@ -442,9 +458,8 @@ extern "C" sccbridge_plugin* sccbridge_load(const char* path, size_t path_size,
 }
 
 extern "C" void sccbridge_call(sccbridge_plugin* plugin, int32_t method, uintptr_t call,
-                               const uint8_t* proposal, size_t proposal_size,
-                               uint8_t* answer_data, size_t answer_capacity,
-                               sccbridge_answer* answer) {
+                               const uint8_t* proposal, size_t proposal_size, uint8_t* answer_data,
+                               size_t answer_capacity, sccbridge_answer* answer) {
   try {
     go_transaction tx(decode_proposal(proposal, proposal_size), call);
     const scc::response response =
