@@ -16,6 +16,7 @@
 
 #include "scc/abi.h"
 #include "scc/detail/hex.hpp"
+#include "scc/host/plugin_info.hpp"
 #include "scc/host/transaction.hpp"
 #include "scc/response.hpp"
 
@@ -46,21 +47,6 @@ class load_error : public std::runtime_error {
  private:
   load_error_kind kind_;
   std::string origin_;
-};
-
-// A plugin's identity, copied out of its descriptor.
-struct plugin_info {
-  std::string origin;  // library path, or "(in-process)"
-  std::string name;
-  std::string version;
-  std::string sdk_version;
-  std::string build_tag;
-  uint16_t abi_major = 0;
-  uint16_t abi_minor = 0;
-  uint16_t min_host_minor = 0;
-  uint16_t flags = 0;
-
-  bool thread_safe() const noexcept { return (flags & SCC_PLUGIN_FLAG_THREAD_SAFE) != 0; }
 };
 
 namespace detail {

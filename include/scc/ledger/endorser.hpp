@@ -19,17 +19,10 @@
 #include "scc/ledger/block.hpp"
 #include "scc/ledger/execution.hpp"
 #include "scc/ledger/ledger.hpp"
+#include "scc/ledger/options.hpp"
 #include "scc/ledger/simulation.hpp"
 
 namespace scc::ledger {
-
-// Fabric 1.x's chaincode.systemPlugins flags.
-struct chaincode_options {
-  // May a client proposal name this chaincode?
-  bool invokable_external = true;
-  // May another chaincode call it through InvokeChaincode?
-  bool invokable_cc2cc = true;
-};
 
 class endorser {
  public:

@@ -25,6 +25,7 @@
 
 #include "scc/ledger/block.hpp"
 #include "scc/ledger/detail/snapshot_lock.hpp"
+#include "scc/ledger/options.hpp"
 #include "scc/ledger/rwset.hpp"
 #include "scc/ledger/validation_code.hpp"
 #include "scc/ledger/world_state.hpp"
@@ -33,12 +34,6 @@
 namespace scc::ledger {
 
 class simulation;
-
-// Settings Fabric takes from core.yaml (ledger.state.totalQueryLimit).
-struct ledger_options {
-  // Most rows one range query returns; larger results are cut silently, as Fabric does.
-  int32_t total_query_limit = 100000;
-};
 
 class channel {
  public:

@@ -19,15 +19,10 @@
 #include "scc/host/transaction.hpp"
 #include "scc/ledger/identity.hpp"
 #include "scc/ledger/ledger.hpp"
+#include "scc/ledger/options.hpp"
 #include "scc/ledger/rwset.hpp"
 
 namespace scc::ledger {
-
-struct simulation_options {
-  // MockStub compatibility: reads see this transaction's own writes. Never what a peer does;
-  // for porting tests written against Go's MockStub only.
-  bool read_your_writes = false;
-};
 
 class simulation {
  public:
