@@ -22,15 +22,24 @@
 #include <utility>
 #include <vector>
 
-#include "scc/host/plugin_instance.hpp"
-#include "scc/host/loader.hpp"
-#include "scc/plugin.hpp"
+#include "scc/abi.h"
+#include "scc/host/plugin_info.hpp"
 #include "scc/ledger/block.hpp"
-#include "scc/ledger/endorser.hpp"
 #include "scc/ledger/identity.hpp"
-#include "scc/ledger/ledger.hpp"
-#include "scc/ledger/simulation.hpp"
+#include "scc/ledger/options.hpp"
 #include "scc/ledger/validation_code.hpp"
+#include "scc/plugin.hpp"
+#include "scc/types.hpp"
+
+// The engine behind the harness; its definitions are in harness-inl.hpp.
+namespace scc::host {
+class plugin_instance;
+}
+namespace scc::ledger {
+class channel;
+class endorser;
+class peer_ledger;
+}  // namespace scc::ledger
 
 namespace scc::testing {
 
@@ -100,99 +109,57 @@ class harness {
     scc::timestamp start_time{1767225600, 0};  // 2026-01-01T00:00:00Z
   };
 
-  harness() : harness(options{}) {}
-  explicit harness(options settings)
-      : settings_(std::move(settings)),
-        ledger_(std::make_unique<scc::ledger::peer_ledger>(settings_.ledger)),
-        endorser_(std::make_unique<scc::ledger::endorser>(
-            *ledger_, simulation_options{settings_.read_your_writes})),
-        clock_(settings_.start_time) {}
+  harness();
+  explicit harness(options settings);
+  harness(harness&&) noexcept;
+  harness& operator=(harness&&) noexcept;
+  ~harness();
 
   // ---- Installing plugins ----
   // From a shared library, through the same loader scc-peer uses.
-  host::plugin_info install(const std::filesystem::path& library, chaincode_options flags = {}) {
-    return install_instance(scc::host::load_plugin(library), flags);
-  }
+  host::plugin_info install(const std::filesystem::path& library, chaincode_options flags = {});
   // A class compiled into the test, through the same descriptor and trampolines as a library.
   template <class Plugin>
   host::plugin_info install(const char* name, chaincode_options flags = {}) {
     return install(scc::describe_plugin<Plugin>(name), flags);
   }
-  host::plugin_info install(const scc_plugin_descriptor_v1* descriptor, chaincode_options flags = {}) {
-    return install_instance(scc::host::instantiate(descriptor), flags);
-  }
+  host::plugin_info install(const scc_plugin_descriptor_v1* descriptor,
+                            chaincode_options flags = {});
 
   // ---- Running transactions ----
   // Like Fabric 1.x deploying a system chaincode on a channel: init runs on a simulation whose
   // writes are never committed.
   tx_result init(const std::string& chaincode, std::vector<std::string> args = {},
-                 tx_options context = {}) {
-    return result_of(simulate(chaincode, std::move(args), std::move(context), true));
-  }
+                 tx_options context = {});
   // Simulates, then commits the transaction as a block of its own when the response status is
   // below 400.
   tx_result invoke(const std::string& chaincode, std::vector<std::string> args,
-                   tx_options context = {}) {
-    endorsement endorsed = endorse(chaincode, std::move(args), std::move(context));
-    if (endorsed.response.status >= scc::ERRORTHRESHOLD) return result_of(std::move(endorsed));
-    std::vector<endorsement> one;
-    one.push_back(std::move(endorsed));
-    return std::move(commit_block(std::move(one)).front());
-  }
+                   tx_options context = {});
   // Simulates only: nothing is committed.
   tx_result query(const std::string& chaincode, std::vector<std::string> args,
-                  tx_options context = {}) {
-    return result_of(endorse(chaincode, std::move(args), std::move(context)));
-  }
+                  tx_options context = {});
 
   // Simulates a proposal without committing it, for commit_block().
   endorsement endorse(const std::string& chaincode, std::vector<std::string> args,
-                      tx_options context = {}) {
-    return simulate(chaincode, std::move(args), std::move(context), false);
-  }
+                      tx_options context = {});
 
   // Orders the endorsements into one block of their channel, validates them in order (MVCC,
   // phantom reads, duplicate ids) and commits the valid ones. One result per endorsement.
-  std::vector<tx_result> commit_block(std::vector<endorsement> endorsements) {
-    std::vector<tx_result> results;
-    if (endorsements.empty()) return results;
-    const std::string channel_name = endorsements.front().channel;
-    for (const endorsement& endorsed : endorsements) {
-      if (endorsed.channel != channel_name) {
-        throw std::invalid_argument("commit_block: all endorsements must be for one channel (" +
-                                    channel_name + " and " + endorsed.channel + " given)");
-      }
-      results.push_back(tx_result{endorsed.tx_id, endorsed.response, std::nullopt,
-                                  validation_code::not_validated, std::nullopt, endorsed.rwset});
-    }
-    std::vector<std::optional<chaincode_event>> events;
-    for (const endorsement& endorsed : endorsements) events.push_back(endorsed.event);
-    const block_result committed =
-        ledger_->open_channel(channel_name).commit(std::move(endorsements));
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      results[i].code = committed.codes[i];
-      results[i].block_number = committed.number;
-      if (results[i].committed()) results[i].event = std::move(events[i]);
-    }
-    return results;
-  }
+  std::vector<tx_result> commit_block(std::vector<endorsement> endorsements);
 
   // ---- Committed state (default channel unless one is named) ----
-  std::optional<std::string> state(std::string_view chaincode, std::string_view key) const {
-    return on(settings_.channel).state(chaincode, key);
-  }
+  std::optional<std::string> state(std::string_view chaincode, std::string_view key) const;
   std::optional<std::string> private_data(std::string_view chaincode, std::string_view collection,
-                                          std::string_view key) const {
-    return on(settings_.channel).private_data(chaincode, collection, key);
-  }
+                                          std::string_view key) const;
   std::vector<scc::key_modification> history(std::string_view chaincode,
-                                             std::string_view key) const {
-    return on(settings_.channel).history(chaincode, key);
-  }
-  uint64_t height() const { return on(settings_.channel).height(); }
+                                             std::string_view key) const;
+  uint64_t height() const;
 
-  testing::channel& channel(std::string_view name) { return ledger_->open_channel(name); }
-  testing::channel& channel() { return ledger_->open_channel(settings_.channel); }
+  // The engine itself. Its classes are declared here only: a test that calls their members
+  // includes <scc/ledger/ledger.hpp> or <scc/ledger/endorser.hpp>, which <scc/testing.hpp>
+  // includes unless SCC_TESTING_SEPARATE_COMPILATION is defined.
+  testing::channel& channel(std::string_view name);
+  testing::channel& channel();
   scc::ledger::peer_ledger& ledger() noexcept { return *ledger_; }
   scc::ledger::endorser& endorser() noexcept { return *endorser_; }
 
@@ -204,53 +171,13 @@ class harness {
   void set_time(scc::timestamp now) { clock_ = now; }
 
  private:
-  host::plugin_info install_instance(std::unique_ptr<host::plugin_instance> plugin, chaincode_options flags) {
-    host::plugin_info info = plugin->info();
-    endorser_->install(std::shared_ptr<host::plugin_instance>(std::move(plugin)), flags);
-    return info;
-  }
-
-  testing::channel& on(const std::string& name) const { return ledger_->open_channel(name); }
-
-  // A fresh nonce per proposal. Fabric uses 24 random bytes; a counter keeps runs repeatable.
-  std::string next_nonce() {
-    std::string nonce = "scc-nonce-";
-    nonce += std::to_string(++proposals_);
-    nonce.resize(24, '\0');
-    return nonce;
-  }
-
+  host::plugin_info install_instance(std::unique_ptr<host::plugin_instance> plugin,
+                                     chaincode_options flags);
+  testing::channel& on(const std::string& name) const;
+  std::string next_nonce();
   endorsement simulate(const std::string& chaincode, std::vector<std::string> args,
-                       tx_options context, bool is_init) {
-    host::proposal proposal;
-    proposal.args = std::move(args);
-    proposal.channel_id = context.channel.value_or(settings_.channel);
-    proposal.creator = serialize_identity(context.creator.value_or(settings_.creator));
-    // An explicit tx_id without a nonce (a test of duplicate ids) takes no nonce of the
-    // sequence, so that the ids of the transactions after it do not move.
-    const std::string nonce =
-        context.nonce ? *context.nonce : context.tx_id ? std::string() : next_nonce();
-    proposal.tx_id = context.tx_id ? std::move(*context.tx_id) : compute_tx_id(nonce, proposal.creator);
-    proposal.binding = scc::ledger::compute_binding(nonce, proposal.creator);
-    proposal.transient = std::move(context.transient);
-    proposal.decorations = std::move(context.decorations);
-    if (context.timestamp) {
-      proposal.timestamp = *context.timestamp;
-    } else {
-      proposal.timestamp = clock_;
-      clock_.seconds += 1;
-    }
-    return endorser_->simulate(std::move(proposal), chaincode, is_init);
-  }
-
-  static tx_result result_of(endorsement endorsed) {
-    return tx_result{std::move(endorsed.tx_id),
-                     std::move(endorsed.response),
-                     std::nullopt,
-                     validation_code::not_validated,
-                     std::nullopt,
-                     std::move(endorsed.rwset)};
-  }
+                       tx_options context, bool is_init);
+  static tx_result result_of(endorsement endorsed);
 
   options settings_;
   // Held by pointer so that a harness can be moved: the endorser refers to the ledger.
@@ -261,5 +188,9 @@ class harness {
 };
 
 }  // namespace scc::testing
+
+#if !defined(SCC_TESTING_SEPARATE_COMPILATION) || defined(SCC_TESTING_IMPLEMENTATION)
+#include "scc/testing/harness-inl.hpp"
+#endif
 
 #endif  // SCC_TESTING_HARNESS_HPP
