@@ -6,7 +6,7 @@
 #   lib/cmake/scc/sccTargets.cmake      scc::scc
 #   lib/cmake/scc/sccHostTargets.cmake  scc::host (Boost headers, Threads, dl, BOOST_DLL_USE_STD_FS)
 #   lib/cmake/scc/sccContractTargets.cmake  scc::contract (scc::scc + nlohmann_json)
-#   lib/cmake/scc/sccPlugin.cmake       scc_add_plugin()
+#   lib/cmake/scc/sccPlugin.cmake       scc_add_plugin(), scc_add_plugin_test()
 #   lib/cmake/scc/scc_plugin.map        its linker version script (found next to sccPlugin.cmake)
 #   bin/scc-inspect                     when the tools are built
 #   share/doc/scc/{LICENSE,README.md}
