@@ -105,12 +105,20 @@ def main():
     for problem in problems:
         print(problem, file=sys.stderr)
     if args.out:
+        written = set()
         for out, texts in files.items():
+            written.add(os.path.join(args.out, out))
             write_if_changed(os.path.join(args.out, out), "\n".join(texts))
         for out_dir, source in companions.items():
             for entry in os.listdir(source):
+                written.add(os.path.join(args.out, out_dir, entry))
                 with open(os.path.join(source, entry), encoding="utf-8") as f:
                     write_if_changed(os.path.join(args.out, out_dir, entry), f.read())
+        # A block that moved or went away must not leave its old file to be compiled.
+        for root, _, names in os.walk(args.out):
+            for entry in names:
+                if os.path.join(root, entry) not in written:
+                    os.remove(os.path.join(root, entry))
     if args.check:
         print(f"{len(files)} files from {len(args.docs)} docs", file=sys.stderr)
     return 1 if problems else 0
