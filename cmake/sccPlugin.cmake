@@ -33,32 +33,46 @@ include_guard(GLOBAL)
 set(_SCC_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/scc_plugin.map"
     CACHE INTERNAL "linker version script of scc plugins")
 
-# Checks once per build tree that the linker reads the version script and the entry check.
-# Sets _SCC_PLUGIN_ENTRY_CHECK in the caller to whether the entry check is used.
+# Checks once per build tree (again when the compiler or the linker flags change) that the linker
+# reads the version script and the entry check. Sets the cache variables
+# SCC_PLUGIN_LINKER_VERSION_SCRIPT and SCC_PLUGIN_LINKER_ASSERT.
 function(_scc_probe_linker)
-  if(DEFINED CACHE{SCC_PLUGIN_LINKER_VERSION_SCRIPT} AND DEFINED CACHE{SCC_PLUGIN_LINKER_ASSERT})
+  set(key "${CMAKE_CXX_COMPILER}|${CMAKE_C_COMPILER}|${CMAKE_EXE_LINKER_FLAGS}|${CMAKE_MODULE_LINKER_FLAGS}")
+  if(DEFINED CACHE{SCC_PLUGIN_LINKER_ASSERT} AND "$CACHE{_SCC_PLUGIN_LINKER_PROBED}" STREQUAL key)
     return()
   endif()
+  unset(SCC_PLUGIN_LINKER_VERSION_SCRIPT CACHE)
+  unset(SCC_PLUGIN_LINKER_ASSERT CACHE)
   include(CheckLinkerFlag)
-  # The probe links an executable, which has main but no plugin entry.
+  get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+  if("CXX" IN_LIST languages)
+    set(language CXX)
+  else()
+    set(language C)  # a plugin written in C against scc/abi.h
+  endif()
+  # The probe links an executable, which has main but no plugin entry, with the flags a plugin
+  # (a MODULE library) is linked with, so that -fuse-ld=... there is the linker probed.
+  string(APPEND CMAKE_EXE_LINKER_FLAGS " ${CMAKE_MODULE_LINKER_FLAGS}")
   set(probe_dir "${CMAKE_BINARY_DIR}${CMAKE_FILES_DIRECTORY}/scc_linker_probe")
   file(WRITE "${probe_dir}/probe.map" "{ global: main; local: *; };\n")
   file(WRITE "${probe_dir}/probe.ld" "ASSERT(DEFINED(main), \"scc linker probe\");\n")
   set(CMAKE_REQUIRED_QUIET ON)
-  check_linker_flag(CXX "LINKER:--version-script=${probe_dir}/probe.map"
+  check_linker_flag(${language} "LINKER:--version-script=${probe_dir}/probe.map"
                     SCC_PLUGIN_LINKER_VERSION_SCRIPT)
   if(NOT SCC_PLUGIN_LINKER_VERSION_SCRIPT)
     message(FATAL_ERROR
-      "scc_add_plugin: the linker of ${CMAKE_CXX_COMPILER} does not accept "
+      "scc_add_plugin: the linker of ${CMAKE_${language}_COMPILER} does not accept "
       "-Wl,--version-script, which scc plugins need to export only scc_plugin_entry_v1. "
-      "Use GNU ld, gold, lld or mold (e.g. -DCMAKE_MODULE_LINKER_FLAGS=-fuse-ld=lld).")
+      "Use GNU ld, gold, lld or mold (e.g. -DCMAKE_MODULE_LINKER_FLAGS=-fuse-ld=lld). The probe "
+      "linked with the flags '${CMAKE_EXE_LINKER_FLAGS}'; CMakeFiles/CMakeError.log has its output.")
   endif()
-  check_linker_flag(CXX "LINKER:${probe_dir}/probe.ld" SCC_PLUGIN_LINKER_ASSERT)
+  check_linker_flag(${language} "LINKER:${probe_dir}/probe.ld" SCC_PLUGIN_LINKER_ASSERT)
   if(NOT SCC_PLUGIN_LINKER_ASSERT)
     message(STATUS
       "scc_add_plugin: the linker does not read linker-script ASSERT; a plugin that forgets "
       "SCC_PLUGIN/SCC_CONTRACT will build, and be refused only when loaded (scc-inspect says so)")
   endif()
+  set(_SCC_PLUGIN_LINKER_PROBED "${key}" CACHE INTERNAL "what the scc linker probe ran with")
 endfunction()
 
 function(scc_add_plugin target)

@@ -6,7 +6,9 @@
 #   1. builds with_entry: it links, and exports exactly scc_plugin_entry_v1;
 #   2. builds no_entry (its source forgot SCC_PLUGIN): the build fails, the message names the
 #      target and both SCC_PLUGIN and SCC_CONTRACT, and no no_entry.so is left behind;
-#   3. builds no_entry again: it fails again (a failed link must not leave an up-to-date output).
+#   3. builds no_entry again: it fails again (a failed link must not leave an up-to-date output);
+#   4. with a linker that reads version scripts but not linker-script ASSERT (entry_check/
+#      no-assert-ld/ld, found through -B): configuring says the check is off, and no_entry builds.
 cmake_minimum_required(VERSION 3.20)
 foreach(var SCC_SOURCE_DIR WORK_DIR GENERATOR CXX_COMPILER)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
@@ -63,3 +65,20 @@ foreach(attempt first second)
   endif()
 endforeach()
 message(STATUS "a plugin without SCC_PLUGIN/SCC_CONTRACT is refused at link time:\n${out}")
+
+# 4. Another linker: the check is off, said so, and the library builds.
+set(other "${WORK_DIR}-no-assert")
+file(REMOVE_RECURSE "${other}")
+execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SCC_SOURCE_DIR}/test/project/entry_check"
+                        -B "${other}" ${args}
+                        "-DCMAKE_MODULE_LINKER_FLAGS=-B${SCC_SOURCE_DIR}/test/project/entry_check/no-assert-ld/"
+                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE out)
+string(FIND "${out}" "the linker does not read linker-script ASSERT" at)
+if(NOT result EQUAL 0 OR at EQUAL -1)
+  message(FATAL_ERROR "configuring with a linker without ASSERT did not say the check is off:\n${out}")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${other}" --target no_entry
+                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "with a linker without ASSERT, no_entry should build (unchecked):\n${out}")
+endif()
