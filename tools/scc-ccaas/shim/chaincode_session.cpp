@@ -1,9 +1,9 @@
 #include "chaincode_session.hpp"
 
-#include "peer/chaincode.pb.h"
-#include "peer/proposal_response.pb.h"
 #include "fiber.hpp"
 #include "fiber_gate.hpp"
+#include "peer/chaincode.pb.h"
+#include "peer/proposal_response.pb.h"
 #include "proposal_decoder.hpp"
 #include "remote_transaction.hpp"
 #include "session_log.hpp"
@@ -65,11 +65,11 @@ void trace(const char* direction, const ChaincodeMessage& message) {
 
 }  // namespace
 
-bool chaincode_session::send(const ChaincodeMessage& message) {
+bool chaincode_session::send(ChaincodeMessage message) {
   trace("sent", message);
   std::unique_lock<std::mutex> lock(write_mutex_);
   if (write_failed_) return false;
-  outgoing_.push_back(message);
+  outgoing_.push_back(std::move(message));
   // Fibers: the reading thread writes everything out once it has handled a message.
   if (executor_ == executor::fibers) return true;
   if (writing_) return true;  // the thread writing now sends it too
@@ -80,7 +80,7 @@ bool chaincode_session::send(const ChaincodeMessage& message) {
     lock.unlock();
     bool ok = true;
     for (std::size_t i = 0; i < batch.size() && ok; ++i) {
-      ok = stream_->write(batch[i], i + 1 < batch.size());
+      ok = stream_->write(std::move(batch[i]), i + 1 < batch.size());
     }
     batch.clear();
     lock.lock();
@@ -96,7 +96,7 @@ void chaincode_session::answer_error(const ChaincodeMessage& to, const std::stri
   error.set_payload(text);
   error.set_txid(to.txid());
   error.set_channel_id(to.channel_id());
-  send(error);
+  send(std::move(error));
 }
 
 void chaincode_session::run(message_stream& stream) {
@@ -120,7 +120,7 @@ void chaincode_session::flush() {
   }
   bool ok = true;
   for (std::size_t i = 0; i < batch.size() && ok; ++i) {
-    ok = stream_->write(batch[i], i + 1 < batch.size());
+    ok = stream_->write(std::move(batch[i]), i + 1 < batch.size());
   }
   if (!ok) {
     const std::lock_guard<std::mutex> lock(write_mutex_);
@@ -139,7 +139,8 @@ void chaincode_session::start() {
   protos::ChaincodeID id;
   id.set_name(chaincode_id_);
   registration.set_payload(id.SerializeAsString());
-  if (!send(registration)) log::warning("the peer closed the stream before REGISTER could be sent");
+  if (!send(std::move(registration)))
+    log::warning("the peer closed the stream before REGISTER could be sent");
 }
 
 void chaincode_session::end() {
@@ -182,7 +183,7 @@ void chaincode_session::handle(ChaincodeMessage& message) {
   const int type = message.type();
   if (type == ChaincodeMessage::KEEPALIVE) {
     // Fabric's Go shim echoes keepalives; the peer ignores what comes back.
-    send(message);
+    send(std::move(message));
     return;
   }
   if (!ChaincodeMessage::Type_IsValid(type)) {
@@ -217,9 +218,8 @@ void chaincode_session::handle(ChaincodeMessage& message) {
     }
   }
   const std::string text = "[" + short_id(message.txid()) +
-                           "] Chaincode handler cannot handle message (" +
-                           message_type_name(type) + ") while in state: " +
-                           state_name(static_cast<int>(state_));
+                           "] Chaincode handler cannot handle message (" + message_type_name(type) +
+                           ") while in state: " + state_name(static_cast<int>(state_));
   log::warning(text);
   answer_error(message, text);
 }
@@ -253,8 +253,7 @@ void chaincode_session::launch_fiber(std::shared_ptr<ChaincodeMessage> message) 
   fiber& started = *runner;
   {
     const std::lock_guard<std::mutex> lock(mutex_);
-    const auto found =
-        transactions_.find(transaction_key(message->channel_id(), message->txid()));
+    const auto found = transactions_.find(transaction_key(message->channel_id(), message->txid()));
     if (found != transactions_.end()) found->second->runner = &started;
   }
   fibers_.emplace(&started, std::move(runner));
@@ -303,7 +302,7 @@ void chaincode_session::execute(const ChaincodeMessage& message) {
     log::warning("transaction " + message.txid() + " failed: " + e.what());
   }
   finish_transaction(key);
-  send(answer);
+  send(std::move(answer));
 }
 
 void chaincode_session::finish_transaction(const std::string& key) {
@@ -312,7 +311,7 @@ void chaincode_session::finish_transaction(const std::string& key) {
   if (transactions_.empty()) all_finished_.notify_all();
 }
 
-ChaincodeMessage chaincode_session::exchange(const ChaincodeMessage& request) {
+ChaincodeMessage chaincode_session::exchange(ChaincodeMessage request) {
   const std::string key = transaction_key(request.channel_id(), request.txid());
   std::shared_ptr<running_transaction> tx;
   {
@@ -333,7 +332,7 @@ ChaincodeMessage chaincode_session::exchange(const ChaincodeMessage& request) {
     tx->reply.reset();
   }
   if (executor_ == executor::fibers) {
-    send(request);
+    send(std::move(request));
     fiber::yield();  // the reply, or the end of the stream, resumes this fiber
     tx->waiting = false;
     if (!tx->reply) {
@@ -344,13 +343,15 @@ ChaincodeMessage chaincode_session::exchange(const ChaincodeMessage& request) {
     tx->reply.reset();
     return reply;
   }
-  const bool sent = send(request);
+  const int type = request.type();
+  const bool sent = send(std::move(request));
   std::unique_lock<std::mutex> lock(tx->mutex);
   if (!sent) {
     tx->waiting = false;
-    throw scc::host::error(SCC_STATUS_LEDGER_ERROR,
-                           std::string("[") + short_id(request.txid()) + "] error sending " +
-                               message_type_name(request.type()));
+    const std::string tx_id = key.substr(key.find('\0') + 1);
+    throw scc::host::error(
+        SCC_STATUS_LEDGER_ERROR,
+        std::string("[") + short_id(tx_id) + "] error sending " + message_type_name(type));
   }
   tx->replied.wait(lock, [&] { return tx->reply.has_value() || tx->stream_ended; });
   tx->waiting = false;

@@ -24,10 +24,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include <scc/host/plugin_instance.hpp>
-
 #include "message_stream.hpp"
 #include "peer/chaincode_shim.pb.h"
+
+#include <scc/host/plugin_instance.hpp>
 
 namespace scc::ccaas {
 
@@ -71,10 +71,10 @@ class chaincode_session {
 
   // For the transactions: sends request (its txid and channel_id name the transaction) and
   // waits for the peer's RESPONSE or ERROR. Throws scc::host::error when the stream ends first.
-  protos::ChaincodeMessage exchange(const protos::ChaincodeMessage& request);
+  protos::ChaincodeMessage exchange(protos::ChaincodeMessage request);
 
   // Sends one message; false once the stream is broken.
-  bool send(const protos::ChaincodeMessage& message);
+  bool send(protos::ChaincodeMessage message);
 
  private:
   enum class state { created, established, ready };

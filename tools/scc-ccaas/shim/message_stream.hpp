@@ -6,9 +6,8 @@
 #ifndef SCC_CCAAS_MESSAGE_STREAM_HPP
 #define SCC_CCAAS_MESSAGE_STREAM_HPP
 
-#include <grpcpp/support/sync_stream.h>
-
 #include "peer/chaincode_shim.pb.h"
+#include <grpcpp/support/sync_stream.h>
 
 namespace scc::ccaas {
 
@@ -18,8 +17,9 @@ class message_stream {
   // Blocks for the next message; false once the stream has ended.
   virtual bool read(protos::ChaincodeMessage& message) = 0;
   // One writer at a time: the session serialises calls. more_follows lets the transport hold
-  // the message back to send it with the next one. False once the stream is broken.
-  virtual bool write(const protos::ChaincodeMessage& message, bool more_follows = false) = 0;
+  // the message back to send it with the next one. The message is the stream's to keep (a
+  // transport that queues it moves it). False once the stream is broken.
+  virtual bool write(protos::ChaincodeMessage&& message, bool more_follows = false) = 0;
 };
 
 // Either end of a gRPC bidirectional stream (ServerReaderWriter or ClientReaderWriter).
@@ -28,7 +28,7 @@ class grpc_message_stream final : public message_stream {
  public:
   explicit grpc_message_stream(GrpcStream& stream) : stream_(stream) {}
   bool read(protos::ChaincodeMessage& message) override { return stream_.Read(&message); }
-  bool write(const protos::ChaincodeMessage& message, bool more_follows) override {
+  bool write(protos::ChaincodeMessage&& message, bool more_follows) override {
     grpc::WriteOptions options;
     if (more_follows) options.set_buffer_hint();
     return stream_.Write(message, options);

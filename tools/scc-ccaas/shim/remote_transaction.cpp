@@ -153,7 +153,7 @@ ChaincodeMessage remote_transaction::exchange(ChaincodeMessage::Type type,
   request.set_payload(payload);
   request.set_txid(context().tx_id);
   request.set_channel_id(context().channel_id);
-  return session_.exchange(request);
+  return session_.exchange(std::move(request));
 }
 
 std::string remote_transaction::call(ChaincodeMessage::Type type, const std::string& payload) {

@@ -34,15 +34,15 @@ void connect_reactor::OnReadDone(bool ok) {
 
 bool connect_reactor::read(protos::ChaincodeMessage&) { return false; }
 
-bool connect_reactor::write(const protos::ChaincodeMessage& message, bool) {
+bool connect_reactor::write(protos::ChaincodeMessage&& message, bool) {
   const std::lock_guard<std::mutex> lock(mutex_);
   if (write_failed_ || finished_) return false;
   if (write_in_flight_) {
-    outgoing_.push_back(message);
+    outgoing_.push_back(std::move(message));
     return true;
   }
   write_in_flight_ = true;
-  outgoing_.push_back(message);
+  outgoing_.push_back(std::move(message));
   StartWrite(&outgoing_.front());
   return true;
 }

@@ -11,11 +11,10 @@
 #include <string>
 #include <thread>
 
-#include <grpcpp/grpcpp.h>
-
 #include "chaincode_session.hpp"
 #include "message_stream.hpp"
 #include "peer/chaincode_shim.grpc.pb.h"
+#include <grpcpp/grpcpp.h>
 
 namespace scc::ccaas {
 
@@ -33,7 +32,7 @@ class connect_reactor final
  private:
   // message_stream: writes are queued and sent one at a time, as the callback API requires.
   bool read(protos::ChaincodeMessage& message) override;
-  bool write(const protos::ChaincodeMessage& message, bool more_follows) override;
+  bool write(protos::ChaincodeMessage&& message, bool more_follows) override;
   void finish_when_written();
 
   std::string peer_;

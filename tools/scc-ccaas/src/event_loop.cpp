@@ -67,11 +67,12 @@ class event_loop_server::call final : private message_stream {
           write_failed_ = true;
           outgoing_.clear();
         }
-        if (!outgoing_.empty()) {
-          start_write();
-        } else {
+        if (outgoing_.empty()) {
           finish_when_written();
+        } else if (outgoing_.size() > 1 || outgoing_.front().more_follows) {
+          start_write();  // held back by the transport: completes at once
         }
+        // else the last one waits for flush(): what the loop still handles may join it.
         return;
       case operation::finished:
         log::info("peer " + peer_ + " disconnected");
@@ -85,15 +86,18 @@ class event_loop_server::call final : private message_stream {
     }
   }
 
-  void flush() { session_.flush(); }
+  // The loop has handled everything that was ready: write out what the session produced.
+  void flush() {
+    session_.flush();
+    if (!writing_ && !outgoing_.empty()) start_write();
+  }
 
  private:
   bool read(protos::ChaincodeMessage&) override { return false; }
 
-  bool write(const protos::ChaincodeMessage& message, bool more_follows) override {
+  bool write(protos::ChaincodeMessage&& message, bool more_follows) override {
     if (write_failed_ || finishing_) return false;
-    outgoing_.push_back({message, more_follows});
-    if (!writing_) start_write();
+    outgoing_.push_back({std::move(message), more_follows});
     return true;
   }
 
@@ -108,7 +112,7 @@ class event_loop_server::call final : private message_stream {
   void read_next() { stream_.Read(&incoming_, &read_); }
 
   void finish_when_written() {
-    if (!reading_done_ || writing_ || finishing_) return;
+    if (!reading_done_ || writing_ || !outgoing_.empty() || finishing_) return;
     finishing_ = true;
     stream_.Finish(grpc::Status::OK, &finished_);
   }
@@ -136,7 +140,9 @@ class event_loop_server::call final : private message_stream {
 };
 
 event_loop_server::event_loop_server(scc::host::plugin_instance& plugin, std::string chaincode_id)
-    : plugin_(plugin), chaincode_id_(std::move(chaincode_id)), gate_(std::make_shared<fiber_gate>()) {}
+    : plugin_(plugin),
+      chaincode_id_(std::move(chaincode_id)),
+      gate_(std::make_shared<fiber_gate>()) {}
 
 event_loop_server::~event_loop_server() { stop(); }
 
@@ -158,10 +164,24 @@ void event_loop_server::loop() {
   while (queue_->Next(&raw, &ok)) {
     auto* done = static_cast<call::tag*>(raw);
     done->owner->on(done->what, ok);
+    // Everything already received is handled before anything is written: with many
+    // transactions in flight, a read brings in many messages, and their answers then leave in
+    // one write (one system call, one wake-up of the peer) instead of one each.
+    bool shutting_down = false;
+    for (;;) {
+      const auto next = queue_->AsyncNext(&raw, &ok, gpr_time_0(GPR_CLOCK_MONOTONIC));
+      if (next != grpc::CompletionQueue::GOT_EVENT) {
+        shutting_down = next == grpc::CompletionQueue::SHUTDOWN;
+        break;
+      }
+      done = static_cast<call::tag*>(raw);
+      done->owner->on(done->what, ok);
+    }
     // A transaction one session finished may have let another session's start (fiber_gate):
     // write out what every session has produced.
     // Only this thread changes calls_, so reading it here needs no lock.
     for (call* live : calls_) live->flush();
+    if (shutting_down) return;
   }
 }
 

@@ -12,10 +12,6 @@
 #include <mutex>
 #include <thread>
 
-#include <grpcpp/grpcpp.h>
-
-#include <scc/host/loader.hpp>
-
 #include "chaincode_session.hpp"
 #include "connect_reactor.hpp"
 #include "event_loop.hpp"
@@ -23,6 +19,10 @@
 #include "peer/chaincode_shim.grpc.pb.h"
 #include "session_log.hpp"
 #include "tls_files.hpp"
+#include <absl/synchronization/mutex.h>
+#include <grpcpp/grpcpp.h>
+
+#include <scc/host/loader.hpp>
 
 namespace scc::ccaas {
 
@@ -76,8 +76,7 @@ std::shared_ptr<grpc::ServerCredentials> server_credentials(const serve_settings
   if (!tls.client_ca_file.empty()) {
     options.pem_root_certs = read_pem_file("TLS client CA", tls.client_ca_file);
     check_certificates(options.pem_root_certs, "TLS client CA", tls.client_ca_file);
-    options.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   options.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(options);
@@ -119,14 +118,15 @@ int serve_connect(const serve_settings& settings) {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
-    std::fprintf(stderr, "scc-ccaas: cannot listen on %s (address in use, or not an address of "
-                 "this host)\n", settings.listen_address.c_str());
+    std::fprintf(stderr,
+                 "scc-ccaas: cannot listen on %s (address in use, or not an address of "
+                 "this host)\n",
+                 settings.listen_address.c_str());
     return 1;
   }
   if (fibers) fiber_service.start();
-  const std::string host =
-      settings.listen_address.substr(0, settings.listen_address.rfind(':'));
-  const char* security = !settings.tls ? "plain text"
+  const std::string host = settings.listen_address.substr(0, settings.listen_address.rfind(':'));
+  const char* security = !settings.tls                          ? "plain text"
                          : settings.tls->client_ca_file.empty() ? "TLS"
                                                                 : "mutual TLS";
   std::fprintf(stderr, "scc-ccaas: %s as chaincode '%s' (%s, %s): listening on %s:%d\n",
@@ -205,8 +205,8 @@ int serve_register(const serve_settings& settings) {
   std::fflush(stderr);
   auto stream = stub->Register(&context);
   {
-    grpc_message_stream<grpc::ClientReaderWriter<protos::ChaincodeMessage,
-                                                 protos::ChaincodeMessage>>
+    grpc_message_stream<
+        grpc::ClientReaderWriter<protos::ChaincodeMessage, protos::ChaincodeMessage>>
         messages(*stream);
     chaincode_session session(*plugin, settings.chaincode_id, executor_of(settings));
     session.run(messages);
@@ -238,6 +238,10 @@ void block_stop_signals() {
 
 int serve(const serve_settings& settings) {
   set_log_level(settings.log_level);
+  // gRPC locks absl mutexes for every message. An absl built without NDEBUG (Debian's is)
+  // checks each lock for deadlock cycles, under a process-wide lock: a debugging aid this
+  // server has no use for.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   return settings.peer_address.empty() ? serve_connect(settings) : serve_register(settings);
 }
 
