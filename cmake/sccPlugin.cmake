@@ -26,8 +26,8 @@
 #
 # The test links scc::host (the harness and the loader; find_package(scc COMPONENTS host)),
 # doctest and scc_plugin_test_main: the doctest main, compiled once per build tree and shared
-# by every test this function makes. The test sources must not define a main, nor
-# DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN.
+# by every test this function makes. The test sources need no main: they include
+# <doctest/doctest.h> and hold test cases only.
 include_guard(GLOBAL)
 
 set(_SCC_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/scc_plugin.map"
