@@ -25,9 +25,12 @@
 # depends on the plugins, so building it builds them.
 #
 # The test links scc::host (the harness and the loader; find_package(scc COMPONENTS host)),
-# doctest and scc_plugin_test_main: the doctest main, compiled once per build tree and shared
-# by every test this function makes. The test sources need no main: they include
-# <doctest/doctest.h> and hold test cases only.
+# doctest and scc_plugin_test_main: the doctest main and the harness's definitions, compiled
+# once per build tree and shared by every test this function makes. The test sources need no
+# main: they include <doctest/doctest.h> and hold test cases only. They are compiled with
+# SCC_TESTING_SEPARATE_COMPILATION, so <scc/testing.hpp> gives them the harness's declarations
+# only; one that calls into the ledger engine itself (harness::channel(), ledger(), endorser())
+# includes <scc/ledger/ledger.hpp> or <scc/ledger/endorser.hpp>.
 include_guard(GLOBAL)
 
 set(_SCC_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/scc_plugin.map"
@@ -123,12 +126,17 @@ function(_scc_plugin_test_main)
   endif()
   set(main_source "${CMAKE_BINARY_DIR}${CMAKE_FILES_DIRECTORY}/scc_plugin_test_main.cpp")
   file(CONFIGURE OUTPUT "${main_source}" CONTENT
-"// The doctest main of every scc_add_plugin_test(), compiled once per build tree.
+"// The doctest main and the test harness's definitions for every scc_add_plugin_test(),
+// compiled once per build tree.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
+#define SCC_TESTING_IMPLEMENTATION
+#include <scc/testing.hpp>
 ")
   add_library(scc_plugin_test_main STATIC "${main_source}")
-  target_link_libraries(scc_plugin_test_main PUBLIC doctest::doctest)
+  # The tests then compile the harness's declarations only: most of a test file's compile time.
+  target_compile_definitions(scc_plugin_test_main PUBLIC SCC_TESTING_SEPARATE_COMPILATION)
+  target_link_libraries(scc_plugin_test_main PUBLIC doctest::doctest scc::host)
 endfunction()
 
 function(scc_add_plugin_test name)
