@@ -1,5 +1,6 @@
 #include "peer_driver.hpp"
 
+#include <cstdint>
 #include <random>
 #include <stdexcept>
 
@@ -67,24 +68,152 @@ class peer_driver::stream_end {
   virtual void finish() = 0;
 };
 
+// The client side of Connect, on gRPC's asynchronous API so that the reading thread knows when
+// it has read everything that has arrived: until then it holds back what is written (its own
+// answers and other threads' transactions), and then writes it all at once, the way a peer's
+// writer drains its queue. A message each costs a system call and a wake-up of the chaincode.
 class peer_driver::client_end final : public stream_end {
  public:
-  explicit client_end(protos::Chaincode::Stub& stub) : stream_(stub.Connect(&context_)) {}
-  bool read(ChaincodeMessage& message) override { return stream_->Read(&message); }
-  bool write(const ChaincodeMessage& message, bool more_follows) override {
-    return stream_->Write(message, options(more_follows));
+  explicit client_end(protos::Chaincode::Stub& stub)
+      : stream_(stub.PrepareAsyncConnect(&context_, &queue_)) {
+    stream_->StartCall(tag(operation::started));
+    wait_for(operation::started);
   }
-  void close_writes() override { stream_->WritesDone(); }
-  void finish() override { status_ = stream_->Finish(); }
+  ~client_end() override {
+    if (!finished_) {
+      context_.TryCancel();
+      finish();
+    }
+  }
+
+  // The reading thread only (and before it starts, the thread that connects).
+  bool read(ChaincodeMessage& message) override {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (read_ended_) return false;
+    }
+    stream_->Read(&message, tag(operation::read));
+    for (;;) {
+      void* got = nullptr;
+      bool ok = false;
+      const auto status = queue_.AsyncNext(&got, &ok, gpr_time_0(GPR_CLOCK_MONOTONIC));
+      if (status == grpc::CompletionQueue::SHUTDOWN) return false;
+      if (status == grpc::CompletionQueue::TIMEOUT) {
+        // Everything that has arrived is handled: what waits goes out before this thread sleeps.
+        {
+          const std::lock_guard<std::mutex> lock(mutex_);
+          reader_busy_ = false;
+          start_write_locked();
+        }
+        if (!queue_.Next(&got, &ok)) return false;
+      }
+      if (on(got, ok) == operation::read) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        reader_busy_ = ok;
+        if (!ok) read_ended_ = true;
+        return ok;
+      }
+    }
+  }
+
+  bool write(const ChaincodeMessage& message, bool) override {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (write_failed_ || closing_) return false;
+    outgoing_.push_back(message);
+    // While the reader handles what it has read, it writes this out before it next sleeps.
+    if (!reader_busy_) start_write_locked();
+    return true;
+  }
+
+  void close_writes() override {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (closing_) return;
+    closing_ = true;
+    // With no reader any more (it has not started, or it has ended), nobody continues the
+    // writes still queued: the stream closes without them.
+    if (read_ended_) outgoing_.clear();
+    if (!writing_ && outgoing_.empty()) start_writes_done_locked();
+    // Else the last write's completion closes it.
+  }
+
+  void finish() override {
+    if (finished_) return;
+    finished_ = true;
+    stream_->Finish(&status_, tag(operation::finished));
+    void* got = nullptr;
+    bool ok = false;
+    while (queue_.Next(&got, &ok)) {
+      if (on(got, ok) == operation::finished) break;
+    }
+    queue_.Shutdown();
+    while (queue_.Next(&got, &ok)) {
+    }
+  }
+
   std::string finish_message() {
     finish();
     return status_.error_message();
   }
 
  private:
+  enum class operation : std::intptr_t { started = 1, read, wrote, writes_done, finished };
+  static void* tag(operation what) {
+    return reinterpret_cast<void*>(static_cast<std::intptr_t>(what));
+  }
+
+  void wait_for(operation what) {
+    void* got = nullptr;
+    bool ok = false;
+    while (queue_.Next(&got, &ok)) {
+      if (on(got, ok) == what) return;
+    }
+  }
+
+  // Handles a completion; returns which operation it was.
+  operation on(void* got, bool ok) {
+    const auto what = static_cast<operation>(reinterpret_cast<std::intptr_t>(got));
+    if (what != operation::wrote) return what;
+    const std::lock_guard<std::mutex> lock(mutex_);
+    writing_ = false;
+    outgoing_.pop_front();
+    if (!ok) {
+      write_failed_ = true;
+      outgoing_.clear();
+    }
+    // A run goes on at once, held back by the transport; its last message waits until the
+    // reader has handled what it has read (more may join it), unless nobody reads any more.
+    if (outgoing_.size() > 1 || !reader_busy_ || read_ended_) start_write_locked();
+    if (outgoing_.empty() && !writing_ && closing_) start_writes_done_locked();
+    return what;
+  }
+
+  void start_write_locked() {
+    if (writing_ || outgoing_.empty()) return;
+    writing_ = true;
+    grpc::WriteOptions options;
+    if (outgoing_.size() > 1) options.set_buffer_hint();
+    stream_->Write(outgoing_.front(), options, tag(operation::wrote));
+  }
+
+  void start_writes_done_locked() {
+    if (writes_done_) return;
+    writes_done_ = true;
+    stream_->WritesDone(tag(operation::writes_done));
+  }
+
   grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReaderWriter<ChaincodeMessage, ChaincodeMessage>> stream_;
+  grpc::CompletionQueue queue_;
+  std::unique_ptr<grpc::ClientAsyncReaderWriter<ChaincodeMessage, ChaincodeMessage>> stream_;
   grpc::Status status_;
+  bool finished_ = false;
+  std::mutex mutex_;  // guards the members below
+  std::deque<ChaincodeMessage> outgoing_;
+  bool writing_ = false;
+  bool write_failed_ = false;
+  bool reader_busy_ = false;  // the reader handles messages: it writes the queue out afterwards
+  bool read_ended_ = false;
+  bool closing_ = false;
+  bool writes_done_ = false;
 };
 
 class peer_driver::server_end final : public stream_end {
