@@ -43,6 +43,7 @@
 #   FABRIC_BIN      use these prebuilt binaries (peer, orderer, configtxgen, cryptogen, osnadmin,
 #                   configtxlator) and FABRIC_BIN/../config/{core,orderer}.yaml instead of building
 #   FABRIC_CACHE    binary cache (default: ~/.cache/scc/fabric)
+#   FABRIC_GIT_URL  where FABRIC_SRC=git:TAG clones from (default: https://github.com/hyperledger/fabric.git)
 #   SCC_CCAAS       the scc-ccaas binary (default: build/tools/scc-ccaas/scc-ccaas in this checkout)
 #   FABRIC_BASE_PORT        see Ports
 #   FABRIC_EXECUTE_TIMEOUT  the peers' chaincode.executetimeout (default 30s)
@@ -110,8 +111,9 @@ build_fabric() {
     local tag="${src#git:}" clone="$CACHE_ROOT/src-${src#git:}"
     if [[ ! -d "$clone/.git" ]]; then
       note "cloning hyperledger/fabric $tag into $clone"
-      git clone --quiet --depth 1 --branch "$tag" https://github.com/hyperledger/fabric.git "$clone.tmp" \
-        || die "could not clone Fabric $tag; set FABRIC_SRC to a source tarball or folder"
+      rm -rf "$clone.tmp"
+      git clone --quiet --depth 1 --branch "$tag" "${FABRIC_GIT_URL:-https://github.com/hyperledger/fabric.git}" \
+        "$clone.tmp" || die "could not clone Fabric $tag; set FABRIC_SRC to a source tarball or folder"
       mv "$clone.tmp" "$clone"
     fi
     src="$clone"
