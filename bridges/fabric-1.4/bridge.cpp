@@ -418,7 +418,7 @@ void answer_with(const scc::response& response, uint8_t* data, std::size_t capac
 void answer_failure(const char* message, uint8_t* data, std::size_t capacity,
                     sccbridge_answer* answer, uintptr_t call) {
   const std::size_t size = std::strlen(message);
-  answer->status = scc::ERROR;
+  answer->status = scc::status::error;
   answer->message_size = size;
   answer->payload_size = 0;
   if (size <= capacity) {

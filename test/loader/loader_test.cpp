@@ -113,10 +113,10 @@ TEST_CASE("a plugin built with scc_add_plugin loads and runs") {
   const auto plugin = library->instantiate();
   CHECK(plugin->info().name == "loader_good");
   const scc::response initialised = run(*plugin, true, {"init"});
-  CHECK(initialised.status == scc::OK);
+  CHECK(initialised.status == scc::status::ok);
   CHECK(initialised.payload == "initialised");
   const scc::response answer = run(*plugin, false, {"hello", "world"});
-  CHECK(answer.status == scc::OK);
+  CHECK(answer.status == scc::status::ok);
   CHECK(answer.payload == "good:hello");
 }
 
@@ -408,18 +408,18 @@ TEST_CASE("exceptions thrown by a loaded plugin become 500 responses") {
 
   SUBCASE("init is optional: without one, init answers 200") {
     const scc::response answer = run(*plugin, true, {"init"});
-    CHECK(answer.status == scc::OK);
+    CHECK(answer.status == scc::status::ok);
     CHECK(answer.message.empty());
   }
   SUBCASE("std::exception: 500 carrying what()") {
     const scc::response answer = run(*plugin, false, {"throw_std"});
-    CHECK(answer.status == scc::ERROR);
+    CHECK(answer.status == scc::status::error);
     CHECK(answer.message == "ledger on fire");
     CHECK(answer.payload.empty());
   }
   SUBCASE("anything else: 500 naming the plugin and the method") {
     const scc::response answer = run(*plugin, false, {"throw_int"});
-    CHECK(answer.status == scc::ERROR);
+    CHECK(answer.status == scc::status::error);
     CHECK(answer.message == "plugin 'loader_barrier' threw a non-standard exception from invoke");
   }
   SUBCASE("and the instance keeps serving afterwards") {

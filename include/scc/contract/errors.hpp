@@ -27,7 +27,8 @@ class argument_error : public std::invalid_argument {
 class transaction_error : public std::runtime_error {
  public:
   transaction_error(int32_t status, const std::string& message)
-      : std::runtime_error(message), status_(status < ERRORTHRESHOLD ? ERROR : status) {}
+      : std::runtime_error(message),
+        status_(status < status::error_threshold ? status::error : status) {}
 
   int32_t status() const noexcept { return status_; }
 

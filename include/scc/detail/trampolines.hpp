@@ -155,12 +155,13 @@ struct trampolines {
                          detail::bytes(answer.payload));
       return SCC_STATUS_OK;
     } catch (const std::exception& e) {
-      host->set_response(tx, ERROR, detail::bytes(e.what()), scc_type_bytes{nullptr, 0});
+      host->set_response(tx, status::error, detail::bytes(e.what()), scc_type_bytes{nullptr, 0});
     } catch (...) {
       fixed_text message;
       message << "plugin '" << plugin_identity<T>::name << "' threw a non-standard exception from "
               << method;
-      host->set_response(tx, ERROR, detail::bytes(message.view()), scc_type_bytes{nullptr, 0});
+      host->set_response(tx, status::error, detail::bytes(message.view()),
+                         scc_type_bytes{nullptr, 0});
     }
     return SCC_STATUS_PLUGIN_EXCEPTION;
   }

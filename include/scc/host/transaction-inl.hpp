@@ -375,7 +375,7 @@ struct adapter {
       t.set_response(scc::response{status, std::string(view(message)), std::string(view(payload))});
     } catch (...) {
       // Out of memory copying the answer: report that instead of losing the call.
-      t.answer_ = scc::response{ERROR, {}, {}};
+      t.answer_ = scc::response{scc::status::error, {}, {}};
     }
   }
 };

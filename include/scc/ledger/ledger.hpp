@@ -235,7 +235,7 @@ inline bool channel::range_unchanged(const key_space* space,
 
 inline validation_code channel::validate(const endorsement& tx,
                                          const block_updates& updates) const {
-  if (tx.response.status >= scc::ERRORTHRESHOLD) {
+  if (tx.response.status >= scc::status::error_threshold) {
     // No peer endorses a failed proposal, so it cannot satisfy any policy.
     return validation_code::endorsement_policy_failure;
   }

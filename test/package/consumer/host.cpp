@@ -119,15 +119,15 @@ int main(int argc, char** argv) {
     }
     expect(state.count("initialized") == 1, "init wrote 'initialized'");
 
-    expect(invoke(*plugin, state, {"put", "greeting", "hello"}).status == scc::OK, "put");
+    expect(invoke(*plugin, state, {"put", "greeting", "hello"}).status == scc::status::ok, "put");
     expect(state["greeting"] == "hello", "put committed");
     expect(invoke(*plugin, state, {"get", "greeting"}).payload == "hello", "get");
     expect(invoke(*plugin, state, {"add", "visits", "5"}).payload == "5", "add 5");
     expect(invoke(*plugin, state, {"add", "visits", "2"}).payload == "7", "add 2");
-    expect(invoke(*plugin, state, {"get", "nothing"}).status == scc::ERROR, "get missing");
-    expect(invoke(*plugin, state, {"bogus"}).status == scc::ERROR, "unknown function");
+    expect(invoke(*plugin, state, {"get", "nothing"}).status == scc::status::error, "get missing");
+    expect(invoke(*plugin, state, {"bogus"}).status == scc::status::error, "unknown function");
     const scc::response thrown = invoke(*plugin, state, {"throw"});
-    expect(thrown.status == scc::ERROR, "exception becomes 500");
+    expect(thrown.status == scc::status::error, "exception becomes 500");
     expect(thrown.message.find("the plugin threw on purpose") != std::string::npos,
            "exception text reaches the host");
     expect(state.size() == 3, "state holds initialized, greeting and visits");

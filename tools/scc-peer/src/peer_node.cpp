@@ -507,7 +507,7 @@ void peer_node::endorse(uint64_t request_id, Proposal& proposal, bool invoke,
   const std::size_t answer_size = out.ByteSizeLong() + event_size + 32;
   if (answer_size > config_.max_frame_bytes) {
     Response& refused = *result.mutable_response();
-    refused.set_status(scc::ERROR);
+    refused.set_status(scc::status::error);
     refused.set_message(fmt::format(
         "the chaincode's answer takes {} bytes (response {} bytes, event {} bytes), more than the "
         "frame limit of {} bytes (sccPeer.maxFrameBytes); the peer does not {} an answer it "
@@ -572,7 +572,7 @@ void peer_node::answer_timeout(uint64_t request_id, const std::string& chaincode
   InvocationResult& result = *out.mutable_invocation();
   result.set_tx_id(tx_id);
   Response& response = *result.mutable_response();
-  response.set_status(scc::ERROR);
+  response.set_status(scc::status::error);
   response.set_message(fmt::format(
       "timeout expired while executing transaction: chaincode {} did not return within {} "
       "(chaincode.executetimeout); the peer gave up on the transaction and committed nothing",
