@@ -32,4 +32,69 @@ TEST_CASE("scc::status names Fabric's status bands, and responses use them") {
   CHECK(scc::transaction_error(200, "no").status() == scc::status::error);
 }
 
+// ---- throw scc::error("...") in a plain plugin ----
+
+struct thrower {
+  static inline std::function<scc::response(scc::stub&)> body;
+  scc::response invoke(scc::stub& stub) { return body(stub); }
+};
+
+TEST_CASE("a plain plugin that throws scc::error answers that error, message kept") {
+  scc::testing::harness h;
+  h.install<thrower>("thrower");
+  thrower::body = [](scc::stub& stub) -> scc::response {
+    stub.put_state("k", "v");
+    throw scc::error("account 7 is frozen");
+  };
+  const auto failed = h.invoke("thrower", {"f"});
+  CHECK(failed.response.status == scc::status::error);
+  CHECK(failed.response.message == "account 7 is frozen");
+  CHECK_FALSE(failed.committed());
+  CHECK_FALSE(h.state("thrower", "k").has_value());
+
+  thrower::body = [](scc::stub&) -> scc::response {
+    throw scc::response{404, "no such asset", "car1"};
+  };
+  const auto missing = h.invoke("thrower", {"f"});
+  CHECK(missing.response.status == 404);
+  CHECK(missing.response.message == "no such asset");
+  CHECK(missing.response.payload == "car1");
+}
+
+// ---- throw scc::error("...") in a contract ----
+
+class throwing_contract {
+ public:
+  uint64_t pay(scc::context& ctx, uint64_t amount) {
+    ctx.stub().put_state("paid", std::to_string(amount));
+    if (amount > 10) throw scc::error("amount " + std::to_string(amount) + " is over the limit");
+    return amount;
+  }
+  void conflict(scc::context&) { throw scc::response{409, "already exists", {}}; }
+};
+
+}  // namespace
+
+SCC_DEFINE_CONTRACT(throwing_contract, "throwing", (pay, amount)(conflict));
+
+namespace {
+
+TEST_CASE("a contract that throws scc::error answers that error, status and message kept") {
+  scc::testing::harness h;
+  h.install(scc::describe_contract<throwing_contract>());
+  const auto paid = h.invoke("throwing", {"pay", "5"});
+  CHECK(paid.response.status == scc::status::ok);
+  CHECK(paid.response.payload == "5");
+
+  const auto refused = h.invoke("throwing", {"pay", "11"});
+  CHECK(refused.response.status == scc::status::error);
+  CHECK(refused.response.message == "amount 11 is over the limit");
+  CHECK_FALSE(refused.committed());
+  CHECK(h.state("throwing", "paid") == "5");
+
+  const auto conflict = h.invoke("throwing", {"conflict"});
+  CHECK(conflict.response.status == 409);
+  CHECK(conflict.response.message == "already exists");
+}
+
 }  // namespace

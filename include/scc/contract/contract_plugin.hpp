@@ -100,6 +100,9 @@ class contract_plugin {
     const std::string label = name.empty() ? std::string("(no name)") : std::string(name);
     try {
       return body();
+    } catch (const response& thrown) {
+      // `throw scc::error("...")`: answered exactly as if it had been returned.
+      return thrown;
     } catch (const transaction_error& failure) {
       return {failure.status(), label + ": " + failure.what(), {}};
     } catch (const std::exception& failure) {

@@ -1,8 +1,8 @@
 // scc/detail/trampolines.hpp - the noexcept C functions behind a plugin's descriptor.
 //
 // This is the exception barrier: nothing thrown by the author's class ever leaves these
-// functions. A std::exception becomes a 500 carrying what(); anything else becomes a 500
-// naming the plugin and the method.
+// functions. A thrown scc::response is the answer, as if returned; a std::exception becomes a
+// 500 carrying what(); anything else becomes a 500 naming the plugin and the method.
 #ifndef SCC_DETAIL_TRAMPOLINES_HPP
 #define SCC_DETAIL_TRAMPOLINES_HPP
 
@@ -153,6 +153,12 @@ struct trampolines {
       const response answer = run(box->object, s);
       host->set_response(tx, answer.status, detail::bytes(answer.message),
                          detail::bytes(answer.payload));
+      return SCC_STATUS_OK;
+    } catch (const response& thrown) {
+      // `throw scc::error("...")` compiles, so it must mean what it says: the thrown response
+      // is the answer, exactly as if it had been returned.
+      host->set_response(tx, thrown.status, detail::bytes(thrown.message),
+                         detail::bytes(thrown.payload));
       return SCC_STATUS_OK;
     } catch (const std::exception& e) {
       host->set_response(tx, status::error, detail::bytes(e.what()), scc_type_bytes{nullptr, 0});
