@@ -13,6 +13,10 @@
 // function's parameter types; the result becomes the payload. GetMetadata, hooks, identity and
 // the type mapping are described in docs/contracts.md.
 //
+// The contract layer's names live in scc::contract, the namespace of its folder. It is an inline
+// namespace, so scc::context and scc::contract::context are the same class; its internals are
+// in scc::detail, as the rest of scc's are.
+//
 // Unlike scc/plugin.hpp, this header needs nlohmann/json (Debian: nlohmann-json3-dev).
 #ifndef SCC_CONTRACT_HPP
 #define SCC_CONTRACT_HPP

@@ -17,6 +17,31 @@
 
 namespace {
 
+// ---- The contract layer's namespace follows its folder, and the short names stay ----
+
+static_assert(std::is_same_v<scc::context, scc::contract::context>);
+static_assert(std::is_same_v<scc::codec<uint64_t>, scc::contract::codec<uint64_t>>);
+static_assert(std::is_same_v<scc::transaction_error, scc::contract::transaction_error>);
+static_assert(std::is_same_v<scc::argument_error, scc::contract::argument_error>);
+static_assert(std::is_same_v<scc::client_identity, scc::contract::client_identity>);
+static_assert(std::is_same_v<scc::schema_registry, scc::contract::schema_registry>);
+
+TEST_CASE("scc::contract::X and scc::X name the same contract-layer entities") {
+  CHECK(std::is_same_v<scc::context, scc::contract::context>);
+  CHECK(
+      std::is_same_v<scc::codec<std::vector<int32_t>>, scc::contract::codec<std::vector<int32_t>>>);
+  CHECK(&scc::get_metadata_function == &scc::contract::get_metadata_function);
+  // A value made under one spelling is caught under the other.
+  bool caught = false;
+  try {
+    throw scc::contract::transaction_error(404, "missing");
+  } catch (const scc::transaction_error& e) {
+    caught = e.status() == 404;
+  }
+  CHECK(caught);
+  CHECK(scc::contract::codec<uint8_t>::from_argument("7") == 7);
+}
+
 // ---- Status names ----
 
 TEST_CASE("scc::status names Fabric's status bands, and responses use them") {

@@ -25,6 +25,7 @@
 #include "scc/contract/detail/x509_reader.hpp"
 
 namespace scc {
+inline namespace contract {
 
 class client_identity {
  public:
@@ -103,6 +104,8 @@ class client_identity {
   std::string certificate_;
   mutable std::shared_ptr<x509_fields> x509_;
 };
+
+}  // namespace contract
 
 namespace detail {
 

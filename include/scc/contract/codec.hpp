@@ -33,11 +33,14 @@
 #include "scc/contract/schema_registry.hpp"
 
 namespace scc {
+inline namespace contract {
 
 // The primary template serves user types with to_json/from_json; the specialisations below
 // serve everything else.
 template <class T, class Enable = void>
 struct codec;
+
+}  // namespace contract
 
 namespace detail {
 
@@ -161,6 +164,8 @@ std::string integer_type_name() {
 }
 
 }  // namespace detail
+
+inline namespace contract {
 
 // ---- std::string: raw bytes as an argument and as a payload ----
 template <>
@@ -403,6 +408,7 @@ struct codec {
   }
 };
 
+}  // namespace contract
 }  // namespace scc
 
 #endif  // SCC_CONTRACT_CODEC_HPP

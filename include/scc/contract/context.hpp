@@ -10,6 +10,7 @@
 #include "scc/stub.hpp"
 
 namespace scc {
+inline namespace contract {
 
 class context {
  public:
@@ -38,6 +39,7 @@ class context {
   std::optional<scc::client_identity> identity_;
 };
 
+}  // namespace contract
 }  // namespace scc
 
 #endif  // SCC_CONTRACT_CONTEXT_HPP

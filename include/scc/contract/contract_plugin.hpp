@@ -18,6 +18,7 @@
 #include "scc/plugin.hpp"
 
 namespace scc {
+inline namespace contract {
 
 // What SCC_CONTRACT / SCC_DEFINE_CONTRACT declare about a contract class: its name, version
 // and transactions. Left undefined for a class no macro registered.
@@ -144,6 +145,7 @@ const scc_plugin_descriptor_v1* describe_contract() noexcept {
                                                     contract_definition<Contract>::version);
 }
 
+}  // namespace contract
 }  // namespace scc
 
 #endif  // SCC_CONTRACT_CONTRACT_PLUGIN_HPP

@@ -12,6 +12,7 @@
 #include "scc/response.hpp"
 
 namespace scc {
+inline namespace contract {
 
 // A transaction argument that cannot be converted to its parameter's type. Thrown by the type
 // conversions (and usable from a user type's from_json); what() says what was wrong with the
@@ -36,6 +37,7 @@ class transaction_error : public std::runtime_error {
   int32_t status_;
 };
 
+}  // namespace contract
 }  // namespace scc
 
 #endif  // SCC_CONTRACT_ERRORS_HPP

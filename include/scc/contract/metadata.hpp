@@ -20,10 +20,12 @@
 #include "scc/contract/transaction.hpp"
 
 namespace scc {
+inline namespace contract {
 
 // The name Fabric's contract APIs give their built-in contract, and its one transaction.
 inline constexpr std::string_view system_contract_name = "org.hyperledger.fabric";
 inline constexpr std::string_view get_metadata_function = "org.hyperledger.fabric:GetMetadata";
+}  // namespace contract
 
 namespace detail {
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 namespace scc {
+inline namespace contract {
 
 class schema_registry {
  public:
@@ -30,6 +31,7 @@ class schema_registry {
   nlohmann::json schemas_ = nlohmann::json::object();
 };
 
+}  // namespace contract
 }  // namespace scc
 
 #endif  // SCC_CONTRACT_SCHEMA_REGISTRY_HPP
