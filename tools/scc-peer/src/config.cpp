@@ -98,6 +98,62 @@ bool whitelist_value_enables(std::string_view value) {
   return as_bool.has_value() && *as_bool && value != "1" && lowercase(value) != "t";
 }
 
+// Levenshtein distance, for suggesting the whitelist key a plugin name was probably meant to
+// match.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Why an entry is not loaded, in words that name both spellings and the fix. Fabric registers a
+// plugin only when systemPlugins enables it and chaincode.system whitelists its name; the two
+// are easy to get out of step, and the peer would otherwise only say "not installed" later.
+std::string not_loaded_because(const plugin_entry& entry,
+                               const std::map<std::string, std::string>& whitelist,
+                               const std::set<std::string>& entry_keys) {
+  if (!entry.enabled) return fmt::format("{} has enabled: false", entry.describe());
+  if (entry.whitelisted) return {};
+  const std::string key = lowercase(entry.name);
+  const auto listed = whitelist.find(key);
+  if (listed != whitelist.end()) {
+    return fmt::format(
+        "chaincode.system has \"{}: {}\", which does not enable it (only enable, true or yes "
+        "do); set \"{}: enable\" under chaincode.system",
+        listed->first, listed->second, entry.name);
+  }
+  // The closest key, if it is close enough to be a misspelling of this name.
+  const std::string* nearest = nullptr;
+  std::size_t nearest_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (const auto& [candidate, value] : whitelist) {
+    // Another entry's key is that entry's, not a misspelling of this one.
+    if (entry_keys.count(candidate) != 0) continue;
+    const std::size_t distance = edit_distance(key, candidate);
+    if (distance < nearest_distance) {
+      nearest = &candidate;
+      nearest_distance = distance;
+    }
+  }
+  std::string has;
+  if (nearest != nullptr) {
+    has = fmt::format(" (it has \"{}\")", *nearest);
+  } else if (whitelist.empty()) {
+    has = " (it has no keys)";
+  }
+  return fmt::format(
+      "chaincode.system has no key \"{}\"{}; add \"{}: enable\" under chaincode.system", key, has,
+      entry.name);
+}
+
 std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& path) {
   const std::filesystem::path as_written(path);
   if (as_written.is_absolute() || base_dir.empty()) return as_written;
@@ -375,6 +431,11 @@ peer_config parse_config(const std::string& yaml_text, const std::filesystem::pa
         out.system_chaincodes[lowercase(entry.name)] = *value;
         entry.whitelisted = whitelist_value_enables(*value);
       }
+    }
+    std::set<std::string> entry_keys;
+    for (const plugin_entry& entry : out.plugins) entry_keys.insert(lowercase(entry.name));
+    for (plugin_entry& entry : out.plugins) {
+      entry.not_loaded_because = not_loaded_because(entry, out.system_chaincodes, entry_keys);
     }
     if (auto value = config.scalar("chaincode.executetimeout")) {
       const std::optional<std::chrono::microseconds> timeout = parse_duration(*value);

@@ -43,11 +43,16 @@ struct plugin_entry {
   bool invokable_cc2cc = false;
   // chaincode.system[name] is enable, true or yes.
   bool whitelisted = false;
+  // Why the peer does not load the entry, and how to make it load; empty when it loads.
+  std::string not_loaded_because;
 
   // "chaincode.systemPlugins[1] (name 'kvscc', path '/x/kvscc.so')", for messages.
   std::string describe() const;
   // Fabric registers a plugin only when both hold.
   bool loads() const noexcept { return enabled && whitelisted; }
+  // Enabled, but the whitelist does not enable it: most likely a misspelt or forgotten
+  // chaincode.system key rather than a plugin switched off on purpose.
+  bool whitelist_mismatch() const noexcept { return enabled && !whitelisted; }
 };
 
 struct peer_config {

@@ -107,16 +107,15 @@ peer_node::~peer_node() { stop(); }
 
 void peer_node::load_plugins() {
   for (const plugin_entry& entry : config_.plugins) {
-    if (!entry.enabled) {
-      log::info("system chaincode {} disabled: {} has enabled: false; not loaded", entry.name,
-                entry.describe());
-      continue;
-    }
-    if (!entry.whitelisted) {
-      log::info(
-          "system chaincode {} disabled: {} is not whitelisted (chaincode.system.{} is not "
-          "enable, true or yes); not loaded",
-          entry.name, entry.describe(), entry.name);
+    if (!entry.loads()) {
+      if (!entry.name.empty()) disabled_plugins_.emplace(entry.name, entry.not_loaded_because);
+      if (entry.whitelist_mismatch()) {
+        log::warning("chaincode.systemPlugins entry \"{}\" is not enabled: {}; not loaded",
+                     entry.name, entry.not_loaded_because);
+      } else {
+        log::info("system chaincode {} disabled: {}; not loaded", entry.name,
+                  entry.not_loaded_because);
+      }
       continue;
     }
     std::shared_ptr<host::plugin_instance> instance;
@@ -386,6 +385,21 @@ void peer_node::handle_proposal(uint64_t request_id, Proposal& proposal, bool in
         request_id, fmt::format("incorrectly formed txid: '{}' is not hex(SHA-256(nonce || "
                                 "creator)) '{}'",
                                 proposal.tx_id(), expected_tx_id)));
+  }
+  // A plugin the configuration names but does not load: say so and why, rather than the
+  // endorser's "not installed", which sends the user looking for a missing library.
+  const auto disabled = disabled_plugins_.find(proposal.chaincode());
+  if (disabled != disabled_plugins_.end() && endorser_.find(proposal.chaincode()) == nullptr) {
+    Reply out;
+    out.set_request_id(request_id);
+    InvocationResult& result = *out.mutable_invocation();
+    result.set_tx_id(expected_tx_id);
+    Response& response = *result.mutable_response();
+    response.set_status(scc::status::error);
+    response.set_message(fmt::format("chaincode {} is not enabled on this peer: {}",
+                                     disabled->first, disabled->second));
+    set_code(result, ledger::validation_code::not_validated);
+    return reply(std::move(out));
   }
   // A chaincode that never returns must not take a connection (or a network thread) with it:
   // it runs on a thread the watchdog can give up on and replace, ours or the caller's. A new

@@ -115,6 +115,8 @@ class peer_node {
   ledger::peer_ledger ledger_;
   ledger::endorser endorser_{ledger_};
   std::vector<loaded_plugin> plugins_;
+  // Entries the configuration names but does not load -> why, for the proposals that name them.
+  std::map<std::string, std::string> disabled_plugins_;
   std::mutex channels_mutex_;
   std::map<std::string, std::unique_ptr<channel_state>> channels_;
   bool stopped_ = false;

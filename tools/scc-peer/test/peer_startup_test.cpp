@@ -35,9 +35,9 @@ TEST_CASE(
   const std::string log = peer.log();
   CHECK(count(log, "loaded system chaincode") == 1);
   CHECK(log.find("loaded system chaincode kvscc version 1.0.0 (ABI 1.1") != std::string::npos);
-  CHECK(log.find("system chaincode token disabled: chaincode.systemPlugins[1]") !=
-        std::string::npos);
-  CHECK(log.find("not whitelisted") != std::string::npos);
+  CHECK(log.find("WARN") != std::string::npos);
+  CHECK(log.find("chaincode.systemPlugins entry \"token\" is not enabled: chaincode.system has "
+                 "\"token: disable\", which does not enable it") != std::string::npos);
   CHECK(
       log.find("system chaincode ghost disabled: chaincode.systemPlugins[2] (name 'ghost', path '" +
                missing + "') has enabled: false") != std::string::npos);
@@ -48,11 +48,56 @@ TEST_CASE(
   CHECK(list.out.find("\"name\":\"kvscc\"") != std::string::npos);
   CHECK(list.out.find("token") == std::string::npos);
 
-  // A plugin that is not loaded cannot be invoked.
+  // A plugin that is not loaded cannot be invoked, and the answer says why.
   const cli_result refused =
       peer.cli({"chaincode", "query", "-C", "ch", "-n", "token", "-c", R"({"Args":["total"]})"});
   CHECK(refused.exit_code != 0);
-  CHECK(refused.err.find("chaincode token is not installed on this peer") != std::string::npos);
+  // The CLI prints the message as Fabric's does, with its quotes escaped.
+  CHECK(refused.err.find(R"(chaincode token is not enabled on this peer: chaincode.system has )"
+                         R"(\"token: disable\")") != std::string::npos);
+  const cli_result unknown =
+      peer.cli({"chaincode", "query", "-C", "ch", "-n", "nobody", "-c", R"({"Args":["x"]})"});
+  CHECK(unknown.err.find("chaincode nobody is not installed on this peer") != std::string::npos);
+  CHECK(peer.stop() == 0);
+}
+
+TEST_CASE("a systemPlugins name the whitelist misspells: a warning at start, a clear refusal") {
+  temp_folder folder("misspelt");
+  const std::string yaml = std::string(
+                               "peer:\n"
+                               "  listenAddress: 127.0.0.1:0\n"
+                               "  fileSystemPath: production\n"
+                               "chaincode:\n"
+                               "  system:\n"
+                               "    cscc: enable\n"
+                               "    escrov: enable\n"
+                               "  systemPlugins:\n"
+                               "    - enabled: true\n"
+                               "      name: escrow\n"
+                               "      path: ") +
+                           SCC_PEER_TOKEN +
+                           "\n"
+                           "      invokableExternal: true\n";
+  peer_process peer(folder.path(), yaml);
+  REQUIRE_MESSAGE(peer.start(), peer.log());
+  const std::string log = peer.log();
+  CHECK(log.find("WARN") != std::string::npos);
+  CHECK(log.find("chaincode.systemPlugins entry \"escrow\" is not enabled: chaincode.system has "
+                 "no key \"escrow\" (it has \"escrov\"); add \"escrow: enable\" under "
+                 "chaincode.system") != std::string::npos);
+  CHECK(count(log, "loaded system chaincode") == 0);
+
+  for (const char* verb : {"invoke", "query"}) {
+    const cli_result refused =
+        peer.cli({"chaincode", verb, "-C", "ch", "-n", "escrow", "-c", R"({"Args":["total"]})"});
+    CHECK(refused.exit_code != 0);
+    CHECK_MESSAGE(refused.err.find(R"x(status:500 message:"chaincode escrow is not enabled on )x"
+                                   R"x(this peer: chaincode.system has no key \"escrow\" (it has )x"
+                                   R"x(\"escrov\"); add \"escrow: enable\" under )x"
+                                   R"x(chaincode.system")x") != std::string::npos,
+                  refused.err);
+    CHECK(refused.err.find("not installed") == std::string::npos);
+  }
   CHECK(peer.stop() == 0);
 }
 

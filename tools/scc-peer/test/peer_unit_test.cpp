@@ -94,6 +94,54 @@ TEST_CASE("core.yaml: Fabric's keys, our keys, unknown keys ignored") {
   CHECK(config.worker_threads == 3);
 }
 
+TEST_CASE("core.yaml: an entry that is not loaded says why, naming both spellings and the fix") {
+  const peer_config config = parse_config(sample, "/etc/scc", fake_env({}));
+  REQUIRE(config.plugins.size() == 4);
+  CHECK(config.plugins[0].not_loaded_because.empty());
+  CHECK(config.plugins[1].whitelist_mismatch());
+  CHECK(config.plugins[1].not_loaded_because ==
+        "chaincode.system has \"off: disable\", which does not enable it (only enable, true or "
+        "yes do); set \"off: enable\" under chaincode.system");
+  CHECK_FALSE(config.plugins[2].whitelist_mismatch());  // switched off in systemPlugins
+  CHECK(config.plugins[2].not_loaded_because ==
+        "chaincode.systemPlugins[2] (name 'quiet', path '/nowhere/quiet.so') has enabled: false");
+  CHECK(config.plugins[3].not_loaded_because ==
+        "chaincode.system has \"loud: Enable\", which does not enable it (only enable, true or "
+        "yes do); set \"loud: enable\" under chaincode.system");
+
+  const char* const misspelt = R"(
+chaincode:
+  system:
+    cscc: enable
+    escrov: enable
+    token: enable
+  systemPlugins:
+    - {enabled: true, name: escrow, path: /x/escrow.so}
+    - {enabled: true, name: tokens, path: /x/tokens.so}
+    - {enabled: true, name: token, path: /x/token.so}
+    - {enabled: true, name: registry, path: /x/registry.so}
+)";
+  const peer_config mismatched = parse_config(misspelt, "/etc/scc", fake_env({}));
+  REQUIRE(mismatched.plugins.size() == 4);
+  CHECK(mismatched.plugins[0].whitelist_mismatch());
+  CHECK(mismatched.plugins[0].not_loaded_because ==
+        "chaincode.system has no key \"escrow\" (it has \"escrov\"); add \"escrow: enable\" "
+        "under chaincode.system");
+  // "token" is the key of another entry, not a misspelling of "tokens".
+  CHECK(mismatched.plugins[1].not_loaded_because ==
+        "chaincode.system has no key \"tokens\"; add \"tokens: enable\" under chaincode.system");
+  CHECK(mismatched.plugins[2].loads());
+  // Nothing close: no suggestion.
+  CHECK(mismatched.plugins[3].not_loaded_because ==
+        "chaincode.system has no key \"registry\"; add \"registry: enable\" under "
+        "chaincode.system");
+  // The environment can supply the missing key, as in Fabric.
+  const peer_config fixed =
+      parse_config(misspelt, "/etc/scc", fake_env({{"CORE_CHAINCODE_SYSTEM_ESCROW", "enable"}}));
+  CHECK(fixed.plugins[0].loads());
+  CHECK(fixed.plugins[0].not_loaded_because.empty());
+}
+
 TEST_CASE("core.yaml: defaults") {
   const peer_config config = parse_config("", "/x", fake_env({}));
   CHECK(config.listen_address == "127.0.0.1:7051");
