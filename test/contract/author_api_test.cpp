@@ -123,3 +123,81 @@ TEST_CASE("a contract that throws scc::error answers that error, status and mess
 }
 
 }  // namespace
+
+// ---- Typed state and events ----
+
+namespace {
+
+struct note {
+  std::string text;
+  uint32_t stars = 0;
+};
+SCC_OBJECT(note, text, stars);
+
+class typed_state {
+ public:
+  void store(scc::context& ctx, uint64_t amount, const std::string& text) {
+    ctx.put_state("amount", amount);
+    ctx.put_state("note", note{text, 3});
+    ctx.put_state("raw", "as it is");
+    ctx.set_event("Stored", note{text, 3});
+  }
+  uint64_t amount(scc::context& ctx) { return ctx.get_state<uint64_t>("amount").value_or(0); }
+  note read_note(scc::context& ctx) {
+    const std::optional<note> found = ctx.get_state<note>("note");
+    if (!found) throw scc::transaction_error(404, "no note");
+    return *found;
+  }
+  std::string raw(scc::context& ctx) { return ctx.get_state<std::string>("raw").value_or("-"); }
+  bool has_missing(scc::context& ctx) { return ctx.get_state<int32_t>("missing").has_value(); }
+  // Writes what an older version of a contract might have left: text the type refuses.
+  void corrupt(scc::context& ctx, const std::string& key, const std::string& text) {
+    ctx.stub().put_state(key, text);
+  }
+};
+
+}  // namespace
+
+SCC_DEFINE_CONTRACT(typed_state, "typed",
+                    (store, amount, text)(amount)(read_note)(raw)(has_missing)(corrupt, key, text));
+
+namespace {
+
+TEST_CASE("ctx.put_state / get_state<T> / set_event convert with scc::codec<T>") {
+  scc::testing::harness h;
+  h.install(scc::describe_contract<typed_state>());
+  const auto stored = h.invoke("typed", {"store", "18446744073709551615", "hello"});
+  REQUIRE(stored.committed());
+  CHECK(h.state("typed", "amount") == "18446744073709551615");
+  CHECK(h.state("typed", "note") == R"({"stars":3,"text":"hello"})");
+  CHECK(h.state("typed", "raw") == "as it is");  // text is stored raw, not as a JSON string
+  REQUIRE(stored.event.has_value());
+  CHECK(stored.event->name == "Stored");
+  CHECK(stored.event->payload == R"({"stars":3,"text":"hello"})");
+
+  CHECK(h.invoke("typed", {"amount"}).response.payload == "18446744073709551615");
+  CHECK(h.invoke("typed", {"read_note"}).response.payload == R"({"stars":3,"text":"hello"})");
+  CHECK(h.invoke("typed", {"raw"}).response.payload == "as it is");
+  CHECK(h.invoke("typed", {"has_missing"}).response.payload == "false");
+}
+
+TEST_CASE("get_state<T> refuses a stored value that is not a T, naming the key and the type") {
+  scc::testing::harness h;
+  h.install(scc::describe_contract<typed_state>());
+  REQUIRE(h.invoke("typed", {"corrupt", "amount", "-1"}).committed());
+  const auto negative = h.invoke("typed", {"amount"});
+  CHECK(negative.response.status == scc::status::error);
+  CHECK(negative.response.message ==
+        "amount: state \"amount\" does not hold a uint64: -1 is out of range for uint64 (0 to "
+        "18446744073709551615)");
+
+  REQUIRE(h.invoke("typed", {"corrupt", "amount", "12abc"}).committed());
+  CHECK(h.invoke("typed", {"amount"}).response.message ==
+        "amount: state \"amount\" does not hold a uint64: \"12abc\" is not an integer");
+
+  REQUIRE(h.invoke("typed", {"corrupt", "note", R"({"text":"x"})"}).committed());
+  CHECK(h.invoke("typed", {"read_note"}).response.message ==
+        "read_note: state \"note\" does not hold a note: missing field \"stars\" of note");
+}
+
+}  // namespace
