@@ -52,15 +52,14 @@ class caller {
       throw scc::transaction_error(paid.status, "tokenscc refused the transfer: " + paid.message);
     }
     const payment_memo record{ctx.client_identity().msp_id(), to, amount, memo};
-    const std::string payload = scc::codec<payment_memo>::to_payload(record);
-    ctx.stub().put_state(memo_key(ctx, ctx.stub().get_tx_id()), payload);
-    ctx.stub().set_event("PaymentWithMemo", payload);
+    ctx.put_state(memo_key(ctx, ctx.stub().get_tx_id()), record);
+    ctx.set_event("PaymentWithMemo", record);
   }
 
   payment_memo memo_of(scc::context& ctx, const std::string& tx_id) {
-    const std::optional<std::string> stored = ctx.stub().get_state(memo_key(ctx, tx_id));
+    const std::optional<payment_memo> stored = ctx.get_state<payment_memo>(memo_key(ctx, tx_id));
     if (!stored) throw scc::transaction_error(404, "no memo for transaction " + tx_id);
-    return scc::codec<payment_memo>::from_argument(*stored);
+    return *stored;
   }
 
   uint64_t balance_of(scc::context& ctx, const std::string& account) {
@@ -79,6 +78,13 @@ class caller {
 
 }  // namespace cc2cc
 
+// memo_of and balance_of are `evaluate`: read-only, tagged evaluateTx in the metadata. (A callee
+// reached through invoke_chaincode is not bound by this: it may write.) One transaction per
+// line, which the formatter would wrap mid-group.
+// clang-format off
 SCC_CONTRACT(cc2cc::caller, "cc2cc", "1.0.0",
-             (call, chaincode, function, args)(pay_with_memo, to, amount,
-                                               memo)(memo_of, tx_id)(balance_of, account));
+             (call, chaincode, function, args)
+             (pay_with_memo, to, amount, memo)
+             (evaluate memo_of, tx_id)
+             (evaluate balance_of, account));
+// clang-format on

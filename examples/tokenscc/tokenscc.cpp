@@ -62,7 +62,7 @@ class token {
     const uint64_t supply = read_amount(ctx, total_supply_key);
     const uint64_t new_supply = checked_add(supply, amount, "the total supply");
     const uint64_t balance = checked_add(balance_of(ctx, minter), amount, "the minter's balance");
-    ctx.stub().put_state(total_supply_key, std::to_string(new_supply));
+    ctx.put_state(total_supply_key, new_supply);
     write_balance(ctx, minter, balance);
     emit_transfer(ctx, "", minter, amount);
     return balance;
@@ -75,9 +75,8 @@ class token {
   void approve(scc::context& ctx, const std::string& spender, uint64_t amount) {
     const std::string owner = ctx.client_identity().msp_id();
     require_account(spender, "spender");
-    ctx.stub().put_state(allowance_key(ctx, owner, spender), std::to_string(amount));
-    ctx.stub().set_event(
-        "Approval", scc::codec<approval_event>::to_payload(approval_event{owner, spender, amount}));
+    ctx.put_state(allowance_key(ctx, owner, spender), amount);
+    ctx.set_event("Approval", approval_event{owner, spender, amount});
   }
 
   void transfer_from(scc::context& ctx, const std::string& from, const std::string& to,
@@ -90,7 +89,7 @@ class token {
                                std::to_string(amount));
     }
     move_tokens(ctx, from, to, amount);
-    ctx.stub().put_state(allowance_key(ctx, from, spender), std::to_string(allowed - amount));
+    ctx.put_state(allowance_key(ctx, from, spender), allowed - amount);
   }
 
   uint64_t balance_of(scc::context& ctx, const std::string& account) {
@@ -120,13 +119,13 @@ class token {
     return ctx.stub().create_composite_key("allowance", {owner, spender});
   }
 
+  // Strict: a stored "-1" or "12abc" fails the transaction instead of reading as a number.
   static uint64_t read_amount(scc::context& ctx, const std::string& key) {
-    const std::optional<std::string> stored = ctx.stub().get_state(key);
-    return stored ? std::stoull(*stored) : 0;
+    return ctx.get_state<uint64_t>(key).value_or(0);
   }
   static void write_balance(scc::context& ctx, const std::string& account, uint64_t balance) {
     // An empty value deletes the key, so a zero balance is written as "0", not "".
-    ctx.stub().put_state(balance_key(ctx, account), std::to_string(balance));
+    ctx.put_state(balance_key(ctx, account), balance);
   }
 
   static void require_positive(uint64_t amount) {
@@ -170,14 +169,23 @@ class token {
 
   static void emit_transfer(scc::context& ctx, const std::string& from, const std::string& to,
                             uint64_t amount) {
-    ctx.stub().set_event("Transfer",
-                         scc::codec<transfer_event>::to_payload(transfer_event{from, to, amount}));
+    ctx.set_event("Transfer", transfer_event{from, to, amount});
   }
 };
 
 }  // namespace tokenscc
 
+// The queries are `evaluate`: read-only, tagged evaluateTx in the metadata. One transaction per
+// line, which the formatter would wrap mid-group.
+// clang-format off
 SCC_CONTRACT(tokenscc::token, "tokenscc", "1.0.0",
-             (info)(mint, amount)(transfer, to, amount)(approve, spender, amount)(transfer_from,
-                                                                                  from, to, amount)(
-                 balance_of, account)(allowance, owner, spender)(total_supply)(client_account));
+             (evaluate info)
+             (mint, amount)
+             (transfer, to, amount)
+             (approve, spender, amount)
+             (transfer_from, from, to, amount)
+             (evaluate balance_of, account)
+             (evaluate allowance, owner, spender)
+             (evaluate total_supply)
+             (evaluate client_account));
+// clang-format on

@@ -35,7 +35,29 @@ inline void validate_key(std::string_view key) {
   if (key.empty()) throw chaincode_error("key must not be an empty string");
 }
 
+// A read-only transaction's stub refuses every write, and keeps the first refusal: the
+// transaction fails with it even when the code that tried the write caught the exception.
+struct write_guard {
+  std::string refusal;  // empty while nothing was refused
+};
+
+// What the contract layer may change on a stub it was handed.
+struct stub_access {
+  static void guard_writes(stub& s, write_guard* guard) noexcept { s.write_guard_ = guard; }
+};
+
 }  // namespace detail
+
+inline void stub::check_writable(std::string_view operation, std::string_view collection,
+                                 std::string_view key) const {
+  if (write_guard_ == nullptr) return;
+  std::string refusal = "a read-only (evaluate) transaction cannot " + std::string(operation);
+  if (!collection.empty()) refusal += " in collection \"" + detail::printable(collection) + "\"";
+  refusal += " (" + std::string(operation == "set_event" ? "event" : "key") + " \"" +
+             detail::printable(key) + "\")";
+  if (write_guard_->refusal.empty()) write_guard_->refusal = refusal;
+  throw chaincode_error(refusal);
+}
 
 // ---- The proposal ----
 
@@ -138,9 +160,13 @@ inline std::vector<std::optional<std::string>> stub::get_multiple_states(
   return read_many({}, keys);
 }
 
-inline void stub::put_state(std::string_view key, std::string_view value) { write({}, key, value); }
+inline void stub::put_state(std::string_view key, std::string_view value) {
+  check_writable("put_state", {}, key);
+  write({}, key, value);
+}
 
 inline void stub::del_state(std::string_view key) {
+  check_writable("del_state", {}, key);
   detail::check(host_, tx_, host_->del_state(tx_, detail::bytes({}), detail::bytes(key)));
 }
 
@@ -257,16 +283,19 @@ inline std::vector<std::optional<std::string>> stub::get_multiple_private_data(
 inline void stub::put_private_data(std::string_view collection, std::string_view key,
                                    std::string_view value) {
   detail::validate_collection(collection);
+  check_writable("put_private_data", collection, key);
   write(collection, key, value);
 }
 
 inline void stub::del_private_data(std::string_view collection, std::string_view key) {
   detail::validate_collection(collection);
+  check_writable("del_private_data", collection, key);
   detail::check(host_, tx_, host_->del_state(tx_, detail::bytes(collection), detail::bytes(key)));
 }
 
 inline void stub::purge_private_data(std::string_view collection, std::string_view key) {
   detail::validate_collection(collection);
+  check_writable("purge_private_data", collection, key);
   detail::check(host_, tx_,
                 host_->purge_private_data(tx_, detail::bytes(collection), detail::bytes(key)));
 }
@@ -300,6 +329,7 @@ inline state_query stub::get_private_data_query_result(std::string_view collecti
 // ---- Key-level endorsement ----
 
 inline void stub::set_state_validation_parameter(std::string_view key, std::string_view policy) {
+  check_writable("set_state_validation_parameter", {}, key);
   detail::check(host_, tx_,
                 host_->set_state_validation_parameter(tx_, detail::bytes({}), detail::bytes(key),
                                                       detail::bytes(policy)));
@@ -313,6 +343,7 @@ inline void stub::set_private_data_validation_parameter(std::string_view collect
                                                         std::string_view key,
                                                         std::string_view policy) {
   detail::validate_collection(collection);
+  check_writable("set_private_data_validation_parameter", collection, key);
   detail::check(host_, tx_,
                 host_->set_state_validation_parameter(tx_, detail::bytes(collection),
                                                       detail::bytes(key), detail::bytes(policy)));
@@ -328,6 +359,7 @@ inline std::optional<std::string> stub::get_private_data_validation_parameter(
 
 inline void stub::set_event(std::string_view name, std::string_view payload) {
   if (name.empty()) throw chaincode_error("event name can not be empty string");
+  check_writable("set_event", {}, name);
   detail::check(host_, tx_, host_->set_event(tx_, detail::bytes(name), detail::bytes(payload)));
 }
 

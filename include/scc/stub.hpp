@@ -25,6 +25,12 @@
 
 namespace scc {
 
+namespace detail {
+// Refuses the writes of a read-only transaction; the contract layer sets one on the stub.
+struct write_guard;
+struct stub_access;
+}  // namespace detail
+
 class stub {
  public:
   stub(const scc_host_api_v1* host, scc_tx* tx) noexcept : host_(host), tx_(tx) {}
@@ -137,8 +143,15 @@ class stub {
       scc_type_status (*getter)(scc_tx*, scc_type_entry_list*)) const;
   std::string read_bytes(scc_type_status (*getter)(scc_tx*, scc_type_bytes*)) const;
 
+  // Throws, and remembers, a write the guard refuses; nothing when there is no guard.
+  void check_writable(std::string_view operation, std::string_view collection,
+                      std::string_view key) const;
+
+  friend struct detail::stub_access;
+
   const scc_host_api_v1* host_;
   scc_tx* tx_;
+  detail::write_guard* write_guard_ = nullptr;
 };
 
 }  // namespace scc

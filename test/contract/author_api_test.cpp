@@ -200,4 +200,96 @@ TEST_CASE("get_state<T> refuses a stored value that is not a T, naming the key a
         "read_note: state \"note\" does not hold a note: missing field \"stars\" of note");
 }
 
+// ---- Read-only transactions ----
+
+class ledger_book {
+ public:
+  void deposit(scc::context& ctx, uint64_t amount) { ctx.put_state("balance", amount); }
+  uint64_t balance(scc::context& ctx) { return ctx.get_state<uint64_t>("balance").value_or(0); }
+  uint64_t sneaky_balance(scc::context& ctx) {
+    ctx.put_state("balance", uint64_t{0});
+    return 0;
+  }
+  // Catches the refusal and carries on: the transaction still fails.
+  std::string swallow(scc::context& ctx) {
+    try {
+      ctx.stub().del_state("balance");
+    } catch (const scc::chaincode_error&) {
+    }
+    return "nothing happened";
+  }
+  void announce(scc::context& ctx) { ctx.set_event("Looked", std::string("balance")); }
+  void private_write(scc::context& ctx) { ctx.stub().put_private_data("secrets", "k", "v"); }
+  // A transaction that is itself called `evaluate` is an ordinary one.
+  std::string evaluate(scc::context& ctx, const std::string& what) {
+    ctx.stub().put_state("evaluated", what);
+    return what;
+  }
+};
+
+}  // namespace
+
+SCC_DEFINE_CONTRACT(ledger_book, "book", "2.0.0",
+                    (deposit, amount)(evaluate balance)(evaluate sneaky_balance)(evaluate swallow)(
+                        evaluate announce)(evaluate private_write)(evaluate, what));
+
+namespace {
+
+TEST_CASE("`evaluate` marks a transaction read-only: tagged evaluateTx in the metadata") {
+  scc::testing::harness h;
+  h.install(scc::describe_contract<ledger_book>());
+  const auto described = h.query("book", {"org.hyperledger.fabric:GetMetadata"});
+  REQUIRE(described.response.status == scc::status::ok);
+  const nlohmann::json metadata = nlohmann::json::parse(described.response.payload);
+  const nlohmann::json& transactions = metadata["contracts"]["book"]["transactions"];
+  REQUIRE(transactions.size() == 7);
+  std::vector<std::string> names;
+  for (const auto& transaction : transactions) names.push_back(transaction["name"]);
+  CHECK(names == std::vector<std::string>{"deposit", "balance", "sneaky_balance", "swallow",
+                                          "announce", "private_write", "evaluate"});
+  CHECK(transactions[0]["tag"] == nlohmann::json::array({"submitTx"}));
+  CHECK(transactions[1]["tag"] == nlohmann::json::array({"evaluateTx"}));
+  CHECK(transactions[4]["tag"] == nlohmann::json::array({"evaluateTx"}));
+  CHECK(transactions[6]["tag"] == nlohmann::json::array({"submitTx"}));
+  CHECK(transactions[6]["parameters"][0]["name"] == "what");
+}
+
+TEST_CASE("a read-only transaction reads, and any write fails it with a message naming it") {
+  scc::testing::harness h;
+  h.install(scc::describe_contract<ledger_book>());
+  REQUIRE(h.invoke("book", {"deposit", "40"}).committed());
+  const auto read = h.invoke("book", {"balance"});
+  CHECK(read.response.status == scc::status::ok);
+  CHECK(read.response.payload == "40");
+
+  const auto wrote = h.invoke("book", {"sneaky_balance"});
+  CHECK(wrote.response.status == scc::status::error);
+  CHECK(wrote.response.message ==
+        "sneaky_balance: a read-only (evaluate) transaction cannot put_state (key \"balance\")");
+  CHECK_FALSE(wrote.committed());
+  CHECK(h.state("book", "balance") == "40");
+
+  const auto swallowed = h.invoke("book", {"swallow"});
+  CHECK(swallowed.response.status == scc::status::error);
+  CHECK(swallowed.response.message ==
+        "swallow: a read-only (evaluate) transaction cannot del_state (key \"balance\")");
+  CHECK(h.state("book", "balance") == "40");
+
+  const auto announced = h.invoke("book", {"announce"});
+  CHECK(announced.response.message ==
+        "announce: a read-only (evaluate) transaction cannot set_event (event \"Looked\")");
+  CHECK_FALSE(announced.event.has_value());
+
+  CHECK(h.invoke("book", {"private_write"}).response.message ==
+        "private_write: a read-only (evaluate) transaction cannot put_private_data in collection "
+        "\"secrets\" (key \"k\")");
+
+  // The guard ends with the transaction: the next one writes as usual.
+  const auto evaluated = h.invoke("book", {"evaluate", "x"});
+  CHECK(evaluated.committed());
+  CHECK(h.state("book", "evaluated") == "x");
+  CHECK(h.invoke("book", {"deposit", "41"}).committed());
+  CHECK(h.state("book", "balance") == "41");
+}
+
 }  // namespace

@@ -73,7 +73,17 @@ class contract_plugin {
     if (arguments.size() < found->required || arguments.size() > found->arity) {
       return error(argument_count_message(*found, arguments.size()));
     }
-    return guarded(name, [&] { return found->run(contract_, ctx, arguments, *found); });
+    if (!found->read_only) {
+      return guarded(name, [&] { return found->run(contract_, ctx, arguments, *found); });
+    }
+    // Refused in the stub, so that it holds on every host; checked again after the run, so that
+    // a refusal the function caught still fails the transaction.
+    detail::write_guard guard;
+    detail::stub_access::guard_writes(s, &guard);
+    response answer = guarded(name, [&] { return found->run(contract_, ctx, arguments, *found); });
+    detail::stub_access::guard_writes(s, nullptr);
+    if (!guard.refusal.empty()) return error(std::string(name) + ": " + guard.refusal);
+    return answer;
   }
 
   // The contract's transactions, in the order SCC_CONTRACT lists them.

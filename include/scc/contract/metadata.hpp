@@ -4,8 +4,9 @@
 //
 //   {"$schema": ..., "info": {"title", "version"},
 //    "contracts": {"<name>": {"name", "default": true, "info", "transactions": [
-//                     {"name", "tag": ["submitTx"], "parameters": [{"name", "description",
-//                      "required", "schema"}], "returns": <schema>}]},
+//                     {"name", "tag": ["submitTx"] (["evaluateTx"] when read-only),
+//                      "parameters": [{"name", "description", "required", "schema"}],
+//                      "returns": <schema>}]},
 //                  "org.hyperledger.fabric": {... GetMetadata ...}},
 //    "components": {"schemas": {<SCC_OBJECT types>}}}
 #ifndef SCC_CONTRACT_METADATA_HPP

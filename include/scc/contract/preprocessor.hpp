@@ -15,12 +15,47 @@
 #define SCC_DETAIL_HEAD(...) SCC_DETAIL_EXPAND(SCC_DETAIL_HEAD_I(__VA_ARGS__))
 #define SCC_DETAIL_HEAD_I(first, ...) first
 
-// ---- Transaction sequences: (name, params...)(name, params...)... ----
-// Each group becomes `.add<&contract_type::name, <number of parameter names>>("name, params")`,
-// chained onto a scc::detail::transaction_table; the group's text is parsed at run time.
-#define SCC_DETAIL_TRANSACTION(...)                     \
-  .add<&contract_type::SCC_DETAIL_HEAD(__VA_ARGS__, ~), \
-       ::scc::detail::count_parameter_names(#__VA_ARGS__)>(#__VA_ARGS__)
+// ---- Transaction sequences: (name, params...)(evaluate name, params...)... ----
+// Each group becomes `.add<&contract_type::name, <number of parameter names>, <read-only>>(
+// "name, params")`, chained onto a scc::detail::transaction_table; the group's text is parsed at
+// run time. A group whose first element is `evaluate name` declares a read-only transaction;
+// a transaction that is itself called `evaluate` stays an ordinary one.
+#define SCC_DETAIL_TRANSACTION(...) \
+  SCC_DETAIL_TRANSACTION_I(SCC_DETAIL_HEAD(__VA_ARGS__, ~), #__VA_ARGS__, __VA_ARGS__)
+#define SCC_DETAIL_TRANSACTION_I(head, spelling, ...)                                      \
+  .add<&contract_type::SCC_DETAIL_TRANSACTION_NAME(head),                                  \
+       ::scc::detail::count_parameter_names(spelling), (SCC_DETAIL_READ_ONLY(head) == 1)>( \
+      spelling)
+
+// Detecting the word `evaluate`: pasting a prefix onto the group's head makes a macro name only
+// when the head starts with that word (SCC_DETAIL_PROBE_evaluate), and the probe expands to a
+// list whose second element is 1; any other head pastes to an unknown name, and the second
+// element is the fallback 0.
+#define SCC_DETAIL_SECOND(...) SCC_DETAIL_EXPAND(SCC_DETAIL_SECOND_I(__VA_ARGS__, ~, ~))
+#define SCC_DETAIL_SECOND_I(first, second, ...) second
+#define SCC_DETAIL_PROBE_evaluate ~, 1,
+#define SCC_DETAIL_STARTS_WITH_EVALUATE(head) \
+  SCC_DETAIL_SECOND(SCC_DETAIL_CONCAT(SCC_DETAIL_PROBE_, head), 0)
+// The head without the word: `evaluate balance_of` -> `balance_of`.
+#define SCC_DETAIL_STRIP_evaluate
+#define SCC_DETAIL_STRIP_EVALUATE(head) SCC_DETAIL_CONCAT(SCC_DETAIL_STRIP_, head)
+// 1 for nothing, 0 for a name.
+#define SCC_DETAIL_EMPTY_PROBE_ ~, 1,
+// Pasted directly: through SCC_DETAIL_CONCAT the probe, being a macro, would expand first.
+#define SCC_DETAIL_IS_EMPTY_NAME(x) SCC_DETAIL_IS_EMPTY_NAME_I(x)
+#define SCC_DETAIL_IS_EMPTY_NAME_I(x) SCC_DETAIL_SECOND(SCC_DETAIL_EMPTY_PROBE_##x, 0)
+#define SCC_DETAIL_NOT(bit) SCC_DETAIL_CONCAT(SCC_DETAIL_NOT_, bit)
+#define SCC_DETAIL_NOT_0 1
+#define SCC_DETAIL_NOT_1 0
+#define SCC_DETAIL_IF(bit) SCC_DETAIL_CONCAT(SCC_DETAIL_IF_, bit)
+#define SCC_DETAIL_IF_0(then, otherwise) otherwise
+#define SCC_DETAIL_IF_1(then, otherwise) then
+// `evaluate name` (a read-only transaction) -> 1; `name`, and `evaluate` alone -> 0.
+#define SCC_DETAIL_READ_ONLY(head)                     \
+  SCC_DETAIL_IF(SCC_DETAIL_STARTS_WITH_EVALUATE(head)) \
+  (SCC_DETAIL_NOT(SCC_DETAIL_IS_EMPTY_NAME(SCC_DETAIL_STRIP_EVALUATE(head))), 0)
+#define SCC_DETAIL_TRANSACTION_NAME(head) \
+  SCC_DETAIL_IF(SCC_DETAIL_READ_ONLY(head))(SCC_DETAIL_STRIP_EVALUATE(head), head)
 #define SCC_DETAIL_SEQ_A(...) SCC_DETAIL_TRANSACTION(__VA_ARGS__) SCC_DETAIL_SEQ_B
 #define SCC_DETAIL_SEQ_B(...) SCC_DETAIL_TRANSACTION(__VA_ARGS__) SCC_DETAIL_SEQ_A
 #define SCC_DETAIL_SEQ_A_END

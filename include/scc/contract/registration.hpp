@@ -2,10 +2,13 @@
 // a plugin, and SCC_DEFINE_CONTRACT, its half that exports nothing.
 //
 //   SCC_CONTRACT(token, "tokenscc", "1.0.0",
-//                (mint, amount)(transfer, to, amount)(balance_of, account)(total_supply));
+//                (mint, amount)(transfer, to, amount)(evaluate balance_of, account)
+//                (evaluate total_supply));
 //
 // Each group names a member function of the class, then its parameters in order (for messages
-// and the metadata; name all or none). The version is optional ("0.0.0"). Use it once per
+// and the metadata; name all or none). `evaluate` before the name, as in
+// (evaluate balance_of, account), declares a read-only transaction: the metadata tags it
+// evaluateTx, and a write from it fails it. The version is optional ("0.0.0"). Use it once per
 // library at global namespace scope, with string literals.
 #ifndef SCC_CONTRACT_REGISTRATION_HPP
 #define SCC_CONTRACT_REGISTRATION_HPP

@@ -88,6 +88,14 @@ inline std::vector<std::string> split_spelling(std::string_view spelling) {
   }
 }
 
+// "evaluate balance_of" -> "balance_of": the word that marks a read-only transaction.
+inline std::string strip_evaluate(std::string_view head) {
+  constexpr std::string_view word = "evaluate";
+  if (head.substr(0, word.size()) == word) head.remove_prefix(word.size());
+  while (!head.empty() && head.front() == ' ') head.remove_prefix(1);
+  return std::string(head);
+}
+
 // ---- One transaction ----
 
 template <class Contract>
@@ -96,6 +104,8 @@ struct transaction {
   std::vector<std::string> parameter_names;
   std::size_t required = 0;  // arguments that must be given
   std::size_t arity = 0;     // arguments that may be given
+  // Marked `evaluate` in SCC_CONTRACT: tagged evaluateTx, and its writes are refused.
+  bool read_only = false;
   // Converts the arguments, runs the hooks and the function, and answers its result.
   response (*run)(Contract&, context&, const std::vector<std::string>& arguments,
                   const transaction& self) = nullptr;
@@ -204,7 +214,9 @@ nlohmann::json describe_parameters(const transaction<Contract>& self, schema_reg
 template <class Contract, auto Method>
 nlohmann::json describe_transaction(const transaction<Contract>& self, schema_registry& registry) {
   using traits = transaction_traits<decltype(Method)>;
-  nlohmann::json described = {{"name", self.name}, {"tag", nlohmann::json::array({"submitTx"})}};
+  nlohmann::json described = {
+      {"name", self.name},
+      {"tag", nlohmann::json::array({self.read_only ? "evaluateTx" : "submitTx"})}};
   nlohmann::json parameters = describe_parameters<Contract, Method>(
       self, registry, std::make_index_sequence<traits::arity>{});
   if (!parameters.empty()) described["parameters"] = std::move(parameters);
@@ -219,7 +231,7 @@ nlohmann::json describe_transaction(const transaction<Contract>& self, schema_re
 template <class Contract>
 class transaction_table {
  public:
-  template <auto Method, std::size_t NameCount>
+  template <auto Method, std::size_t NameCount, bool ReadOnly = false>
   transaction_table& add(const char* spelling) {
     using traits = transaction_traits<decltype(Method)>;
     static_assert(traits::valid,
@@ -236,6 +248,8 @@ class transaction_table {
       std::vector<std::string> parts = split_spelling(spelling);
       transaction<Contract> entry;
       entry.name = parts.front();
+      if constexpr (ReadOnly) entry.name = strip_evaluate(entry.name);
+      entry.read_only = ReadOnly;
       for (std::size_t i = 0; i < traits::arity; ++i) {
         entry.parameter_names.push_back(NameCount == 0 ? "arg" + std::to_string(i) : parts[i + 1]);
       }

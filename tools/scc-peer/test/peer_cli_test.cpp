@@ -259,3 +259,39 @@ TEST_CASE("an MVCC conflict is reported as an invalid transaction, with no effec
   CHECK(alice.out == std::to_string(10 - moved) + "\n");
   CHECK(peer.stop() == 0);
 }
+
+TEST_CASE("a contract's read-only (evaluate) transaction that writes is refused through scc-peer") {
+  temp_folder folder("readonly");
+  peer_process peer(folder.path(), core_yaml({{"book", SCC_PEER_READONLY}}));
+  REQUIRE_MESSAGE(peer.start(), peer.log());
+
+  const cli_result deposit = peer.cli({"chaincode", "invoke", "-C", "mychannel", "-n", "book", "-c",
+                                       R"({"Args":["deposit","7"]})"});
+  CHECK(deposit.exit_code == 0);
+  const cli_result balance = peer.cli(
+      {"chaincode", "query", "-C", "mychannel", "-n", "book", "-c", R"({"Args":["balance"]})"});
+  CHECK(balance.exit_code == 0);
+  CHECK(balance.out == "7\n");
+
+  // Submitted as an invoke, so nothing but the contract layer stands between it and a block.
+  const json refused = parse(peer.cli({"chaincode", "invoke", "-C", "mychannel", "-n", "book", "-c",
+                                       R"({"Args":["sneaky_reset"]})", "--output", "json"}));
+  CHECK(refused["status"] == 500);
+  CHECK(refused["message"] ==
+        "sneaky_reset: a read-only (evaluate) transaction cannot put_state (key \"balance\")");
+  CHECK(refused["block_number"].is_null());
+  const cli_result after = peer.cli(
+      {"chaincode", "query", "-C", "mychannel", "-n", "book", "-c", R"({"Args":["balance"]})"});
+  CHECK(after.out == "7\n");
+
+  const json metadata =
+      json::parse(peer.cli({"chaincode", "query", "-C", "mychannel", "-n", "book", "-c",
+                            R"({"Args":["org.hyperledger.fabric:GetMetadata"]})"})
+                      .out);
+  const json& transactions = metadata["contracts"]["book"]["transactions"];
+  REQUIRE(transactions.size() == 3);
+  CHECK(transactions[0]["tag"] == json::array({"submitTx"}));
+  CHECK(transactions[1]["tag"] == json::array({"evaluateTx"}));
+  CHECK(transactions[2]["tag"] == json::array({"evaluateTx"}));
+  CHECK(peer.stop() == 0);
+}
