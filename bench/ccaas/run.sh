@@ -2,8 +2,10 @@
 # bench/ccaas/run.sh - one driver (ccaas_bench, playing the peer over gRPC) against three
 # chaincode servers doing the same work ("touch KEY VALUE": one GET_STATE and one PUT_STATE):
 #   scc-ccaas with a C++ plugin, Fabric's Go shim (shim.ChaincodeServer, vendored in the Fabric
-#   2.5.4 source) and fabric-shim from npm (shim.server). Reports tx/s at 1 and 16 transactions
-#   in flight, p50/p99 latency and each server's peak RSS (VmHWM).
+#   2.5.4 source) and fabric-shim from npm (shim.server, the version the Node test chaincode
+#   pins, installed once outside the tree). Reports tx/s at 1 and 16 transactions in flight,
+#   p50/p99 latency, the server's and the driver's CPU time per transaction and each server's
+#   peak RSS (VmHWM), unshared RSS and PSS.
 #
 #   bench/ccaas/run.sh [BUILD_DIR]     default BUILD_DIR: build-ccaas beside this checkout's root
 # Environment: FABRIC_SRC (the 2.5.4 source tarball or folder; default ../shared/fabric/...),
@@ -58,14 +60,9 @@ build_go() {
      go build -o "$cache/go-touch-chaincode" ./cmd/sccbenchcc)
 }
 
+# fabric-shim at the version the Node test chaincode pins, installed once outside the tree.
 build_node() {
-  local dir=$cache/node
-  mkdir -p "$dir"
-  cp "$here/node/package.json" "$here/node/server.js" "$dir/"
-  if [ ! -d "$dir/node_modules/fabric-shim" ]; then
-    log "npm install fabric-shim (once)"
-    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
-  fi
+  node_path=$("$root/test/fabric/fixtures/node-kv/install-fabric-shim.sh")
 }
 
 peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
@@ -76,8 +73,8 @@ pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_s=$(getconf CLK_TCK)
 
-# run NAME PID ADDRESS: the driver at 1 and 16 in flight (with the server's CPU time per
-# transaction, which the driver's own speed does not limit).
+# run NAME PID ADDRESS: the driver at 1 and 16 in flight, with the server's CPU time per
+# transaction beside the driver's own (the two share the machine's cores).
 run() {
   local name=$1 pid=$2 address=$3
   for concurrency in 1 16; do
@@ -110,12 +107,16 @@ if [[ " $skip " != *" go "* ]]; then
   pids+=($!); names+=(go-shim); pids_of+=($!); addresses+=("127.0.0.1:$port")
 fi
 
+if [[ " $skip " != *" node "* ]] && ! build_node; then
+  log "leaving the Node shim out: fabric-shim cannot be installed (the reason is above)"
+  skip+=" node"
+fi
 if [[ " $skip " != *" node "* ]]; then
-  build_node
   port=$(free_port)
   # fabric-shim logs every transaction at info level; warning keeps the comparison about the shim.
-  CORE_CHAINCODE_LOGGING_LEVEL=warning CHAINCODE_ID=bench:1 CHAINCODE_SERVER_ADDRESS=127.0.0.1:$port \
-    node "$cache/node/server.js" >"$work/node.out" 2>"$work/node.log" &
+  NODE_PATH=$node_path CORE_CHAINCODE_LOGGING_LEVEL=warning CHAINCODE_ID=bench:1 \
+    CHAINCODE_SERVER_ADDRESS=127.0.0.1:$port \
+    node "$here/node/server.js" >"$work/node.out" 2>"$work/node.log" &
   pids+=($!); names+=(node-shim); pids_of+=($!); addresses+=("127.0.0.1:$port")
 fi
 
@@ -139,13 +140,14 @@ def best(server, concurrency):
 def memory(server):
     return next((r for r in rows if r["server"] == server and "peak_rss_kb" in r), {})
 print("best of %d rounds per server and concurrency" % max(1, len(runs(servers[0], 1))))
-print("| server | tx/s @1 | p50/p99 µs @1 | tx/s @16 | p50/p99 µs @16 | server CPU µs/tx @1, @16 | peak RSS MiB | unshared (anon) RSS MiB | PSS MiB |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| server | tx/s @1 | p50/p99 µs @1 | tx/s @16 | p50/p99 µs @16 | server CPU µs/tx @1, @16 | driver CPU µs/tx @1, @16 | peak RSS MiB | unshared (anon) RSS MiB | PSS MiB |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for s in servers:
     one, many, mem = best(s, 1), best(s, 16), memory(s)
-    print("| %s | %s | %s/%s | %s | %s/%s | %s, %s | %.1f | %.1f | %.1f |" % (
+    print("| %s | %s | %s/%s | %s | %s/%s | %s, %s | %s, %s | %.1f | %.1f | %.1f |" % (
         s, one.get("tx_per_s"), one.get("p50_us"), one.get("p99_us"),
         many.get("tx_per_s"), many.get("p50_us"), many.get("p99_us"),
         one.get("server_cpu_us_per_tx"), many.get("server_cpu_us_per_tx"),
+        one.get("driver_cpu_us_per_tx"), many.get("driver_cpu_us_per_tx"),
         mem.get("peak_rss_kb", 0) / 1024, mem.get("anon_rss_kb", 0) / 1024, mem.get("pss_kb", 0) / 1024))
 PY

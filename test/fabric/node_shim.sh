@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # The network with a chaincode server that is not scc-ccaas: a fabric-shim (Node) chaincode,
-# deployed with --server-command, in plain text and with mutual TLS. Runs where node finds
-# fabric-shim (e.g. NODE_PATH=/some/dir/node_modules after `npm install fabric-shim` there).
+# deployed with --server-command, in plain text and with mutual TLS. fabric-shim, at the version
+# fixtures/node-kv/package.json pins, is installed with npm into a cache folder outside the
+# repository on the first run (fixtures/node-kv/install-fabric-shim.sh). Skips only where that
+# cannot be done: no node or npm, or no npm registry within reach.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_network
-command -v node >/dev/null || skip "node is not installed"
-node -e 'require("fabric-shim")' >/dev/null 2>&1 ||
-  skip "node cannot load fabric-shim (npm install fabric-shim in a folder and set NODE_PATH to its node_modules)"
-server="$(dirname "$0")/fixtures/node-kv/server.js"
+fixture="$(cd "$(dirname "$0")/fixtures/node-kv" && pwd)"
+install_status=0
+node_path="$("$fixture/install-fabric-shim.sh")" || install_status=$?
+if [[ $install_status -eq $SKIP ]]; then
+  skip "fabric-shim cannot be installed here (the reason is above)"
+elif [[ $install_status -ne 0 ]]; then
+  echo "FAIL installing fabric-shim for the Node chaincode"
+  exit 1
+fi
+server="$fixture/server.js"
 
 for variant in nodekv nodekvtls; do
   flags=()
   [[ "$variant" == nodekv ]] || flags=(--tls)
-  require network deploy "$variant" --server-command "exec node $(printf '%q' "$server")" "${flags[@]}"
+  require network deploy "$variant" \
+    --server-command "NODE_PATH=$(printf '%q' "$node_path") exec node $(printf '%q' "$server")" "${flags[@]}"
   invoke "$variant" '{"Args":["put","shim","node"]}'
   expect_eq "$variant: put commits" VALID "$validation"
   expect_eq "$variant: put answers OK" OK "$payload"
