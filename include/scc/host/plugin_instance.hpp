@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -59,7 +60,6 @@ inline std::string refused(const std::string& origin) {
 inline std::string text_or(const char* text, const char* fallback) {
   return text != nullptr ? std::string(text) : std::string(fallback);
 }
-
 
 }  // namespace detail
 
@@ -185,7 +185,7 @@ class plugin_instance {
     entry(instance_, tx.handle());
     tx.close_queries();
     tx.end_call();
-    if (tx.answer()) return *tx.answer();
+    if (std::optional<scc::response> answer = tx.take_answer()) return std::move(*answer);
     return scc::error("SCC plugin '" + info_.name + "' returned from " + method +
                       " without a response");
   }

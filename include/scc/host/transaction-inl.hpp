@@ -117,16 +117,40 @@ struct adapter {
     return SCC_STATUS_OK;
   }
 
-  static void build_views(transaction& t) {
-    if (t.views_built_) return;
-    for (const std::string& arg : t.context_.args) t.arg_views_.push_back(bytes(arg));
-    for (const auto& [key, value] : t.context_.transient) {
+  static void build_arg_views(transaction& t) {
+    if (t.arg_views_built_) return;
+    const std::vector<std::string>& args = t.context_.args;
+    scc_type_bytes* views = t.few_arg_views_.data();
+    if (args.size() > t.few_arg_views_.size()) {
+      t.arg_views_.resize(args.size());
+      views = t.arg_views_.data();
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) views[i] = bytes(args[i]);
+    t.arg_list_ = {views, args.size()};
+    t.arg_views_built_ = true;
+  }
+
+  // The proposal with its details, loaded on first use.
+  static const proposal& details(transaction& t) {
+    if (!t.details_loaded_) {
+      t.load_details(t.context_);
+      t.details_loaded_ = true;
+    }
+    return t.context_;
+  }
+
+  static void build_entry_views(transaction& t) {
+    if (t.entry_views_built_) return;
+    const proposal& context = details(t);
+    t.transient_views_.reserve(context.transient.size());
+    for (const auto& [key, value] : context.transient) {
       t.transient_views_.push_back({bytes(key), bytes(value)});
     }
-    for (const auto& [key, value] : t.context_.decorations) {
+    t.decoration_views_.reserve(context.decorations.size());
+    for (const auto& [key, value] : context.decorations) {
       t.decoration_views_.push_back({bytes(key), bytes(value)});
     }
-    t.views_built_ = true;
+    t.entry_views_built_ = true;
   }
 
   static transaction::open_cursor& cursor(transaction& t, scc_iterator* iterator) {
@@ -166,8 +190,8 @@ struct adapter {
                        scc_type_bytes message) noexcept {
     const auto lvl = static_cast<scc::log_level>(level < 0 ? 0 : level > 3 ? 3 : level);
     try {
-      const char* name = plugin != nullptr && plugin->magic == SCC_PLUGIN_MAGIC ? plugin->name
-                                                                                : nullptr;
+      const char* name =
+          plugin != nullptr && plugin->magic == SCC_PLUGIN_MAGIC ? plugin->name : nullptr;
       global_log_sink()(lvl, name != nullptr ? std::string_view(name) : std::string_view(),
                         view(message));
     } catch (...) {
@@ -177,8 +201,8 @@ struct adapter {
 
   static scc_type_status get_args(scc_tx* tx, scc_type_bytes_list* args) noexcept {
     return guard(tx, [&](transaction& t) {
-      build_views(t);
-      *args = {t.arg_views_.data(), t.arg_views_.size()};
+      build_arg_views(t);
+      *args = t.arg_list_;
       return SCC_STATUS_OK;
     });
   }
@@ -191,9 +215,17 @@ struct adapter {
     });
   }
 
+  template <std::string proposal::*Field>
+  static scc_type_status get_detail(scc_tx* tx, scc_type_bytes* out) noexcept {
+    return guard(tx, [&](transaction& t) {
+      *out = bytes(details(t).*Field);
+      return SCC_STATUS_OK;
+    });
+  }
+
   static scc_type_status get_transient(scc_tx* tx, scc_type_entry_list* out) noexcept {
     return guard(tx, [&](transaction& t) {
-      build_views(t);
+      build_entry_views(t);
       *out = {t.transient_views_.data(), t.transient_views_.size()};
       return SCC_STATUS_OK;
     });
@@ -201,7 +233,7 @@ struct adapter {
 
   static scc_type_status get_decorations(scc_tx* tx, scc_type_entry_list* out) noexcept {
     return guard(tx, [&](transaction& t) {
-      build_views(t);
+      build_entry_views(t);
       *out = {t.decoration_views_.data(), t.decoration_views_.size()};
       return SCC_STATUS_OK;
     });
@@ -209,7 +241,8 @@ struct adapter {
 
   static scc_type_status get_tx_timestamp(scc_tx* tx, scc_type_timestamp* out) noexcept {
     return guard(tx, [&](transaction& t) {
-      *out = {t.context_.timestamp.seconds, t.context_.timestamp.nanos, 0};
+      const scc::timestamp& timestamp = details(t).timestamp;
+      *out = {timestamp.seconds, timestamp.nanos, 0};
       return SCC_STATUS_OK;
     });
   }
@@ -393,11 +426,11 @@ inline const scc_host_api_v1* api() noexcept {
       &adapter::get_args,
       &adapter::get_field<&proposal::tx_id>,
       &adapter::get_field<&proposal::channel_id>,
-      &adapter::get_field<&proposal::creator>,
+      &adapter::get_detail<&proposal::creator>,
       &adapter::get_transient,
       &adapter::get_decorations,
-      &adapter::get_field<&proposal::signed_proposal>,
-      &adapter::get_field<&proposal::binding>,
+      &adapter::get_detail<&proposal::signed_proposal>,
+      &adapter::get_detail<&proposal::binding>,
       &adapter::get_tx_timestamp,
       &adapter::get_state,
       &adapter::put_state,

@@ -8,6 +8,7 @@
 #ifndef SCC_HOST_TRANSACTION_HPP
 #define SCC_HOST_TRANSACTION_HPP
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -107,6 +108,7 @@ class transaction {
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;
 
+  // The arguments, tx id and channel id; the rest only once loaded (see load_details).
   const proposal& context() const noexcept { return context_; }
 
   // The opaque handle handed to the plugin for one init/invoke call, valid on the calling
@@ -129,6 +131,12 @@ class transaction {
 
   // The plugin's answer, once it has called set_response.
   const std::optional<scc::response>& answer() const noexcept { return answer_; }
+  // Moves the answer out (a host that is done with the call spares copying it).
+  std::optional<scc::response> take_answer() noexcept {
+    std::optional<scc::response> taken = std::move(answer_);
+    answer_.reset();
+    return taken;
+  }
 
   // ---- What a host overrides. Each default reports SCC_STATUS_UNSUPPORTED. ----
   // A returned view must stay valid until the next call on this transaction.
@@ -163,6 +171,19 @@ class transaction {
   // ABI promises, so that no cursor outlives the call (plugin_instance does).
   void close_queries() noexcept { cursors_.clear(); }
 
+ protected:
+  // For a host that decodes the proposal straight into the transaction, sparing a move of it.
+  transaction() = default;
+  proposal& mutable_context() noexcept { return context_; }
+
+  // A host that learns the proposal's details (creator, transient, decorations, signed
+  // proposal, binding, timestamp) only on request overrides this to fill them in: it runs at
+  // most once per transaction, when the plugin first asks for one of them, so a call that asks
+  // for none never pays for decoding them. Arguments, tx id and channel id are always given to
+  // the constructor. What it throws reaches the plugin like any host failure, and it runs again
+  // on the next request.
+  virtual void load_details(proposal& context) { static_cast<void>(context); }
+
  private:
   friend struct detail::adapter;
 
@@ -180,11 +201,16 @@ class transaction {
   scc_tx* handle_ = nullptr;
   std::optional<scc::response> answer_;
   std::string last_error_;
-  // C views of context_, built on first use.
-  std::vector<scc_type_bytes> arg_views_;
+  // C views of context_, built on first use. Most calls have a few arguments: their views fit
+  // in the transaction, sparing an allocation.
+  std::array<scc_type_bytes, 8> few_arg_views_{};
+  std::vector<scc_type_bytes> arg_views_;  // when there are more
+  scc_type_bytes_list arg_list_{nullptr, 0};
   std::vector<scc_type_entry> transient_views_;
   std::vector<scc_type_entry> decoration_views_;
-  bool views_built_ = false;
+  bool arg_views_built_ = false;
+  bool details_loaded_ = false;
+  bool entry_views_built_ = false;
   std::unordered_map<std::uintptr_t, open_cursor> cursors_;
   std::uintptr_t next_cursor_id_ = 1;
   scc::response callee_response_;
