@@ -35,6 +35,10 @@ char* copy_to_malloc(const std::string& text) {
 
 char* text_pointer(std::string_view text) { return const_cast<char*>(text.data()); }
 
+// The 1.4 shim's refusals, word for word (PutState and DelState, SetEvent).
+constexpr const char* empty_key = "key must not be an empty string";
+constexpr const char* empty_event_name = "event name can not be nil string";
+
 // ---- The proposal, as encodeProposal (proposal.go) lays it out: little-endian u32 sizes ----
 
 class proposal_reader {
@@ -44,15 +48,19 @@ class proposal_reader {
   uint64_t number(std::size_t width) {
     need(width);
     uint64_t value = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    std::memcpy(&value, data_ + offset_, width);
+#else
     for (std::size_t i = 0; i < width; ++i) value |= uint64_t{data_[offset_ + i]} << (8 * i);
+#endif
     offset_ += width;
     return value;
   }
 
-  std::string bytes() {
+  std::string_view bytes() {
     const auto size = static_cast<std::size_t>(number(4));
     need(size);
-    std::string value(reinterpret_cast<const char*>(data_ + offset_), size);
+    const std::string_view value(reinterpret_cast<const char*>(data_ + offset_), size);
     offset_ += size;
     return value;
   }
@@ -60,8 +68,8 @@ class proposal_reader {
   std::map<std::string, std::string> map() {
     std::map<std::string, std::string> entries;
     for (auto count = number(4); count > 0; --count) {
-      std::string key = bytes();
-      entries.insert_or_assign(std::move(key), bytes());
+      const std::string_view key = bytes();
+      entries.insert_or_assign(std::string(key), std::string(bytes()));
     }
     return entries;
   }
@@ -77,15 +85,40 @@ class proposal_reader {
   std::size_t offset_ = 0;
 };
 
-scc::host::proposal decode_proposal(const uint8_t* data, std::size_t size) {
+// The argument strings of the last call on this thread, kept so that the next one reuses their
+// memory instead of allocating it again. Only a modest amount is kept.
+thread_local std::vector<std::string> spare_args;
+constexpr std::size_t spare_args_limit = 64 * 1024;
+
+// What every call gets: the arguments, tx id and channel id (encodeProposal).
+void decode_proposal(const uint8_t* data, std::size_t size, scc::host::proposal& context) {
   proposal_reader in(data, size);
-  scc::host::proposal context;
   const auto arg_count = static_cast<std::size_t>(in.number(4));
   if (arg_count > size / 4) throw std::runtime_error("the bridge's proposal encoding is corrupt");
-  context.args.reserve(arg_count);
-  for (std::size_t i = 0; i < arg_count; ++i) context.args.push_back(in.bytes());
+  std::vector<std::string>& args = context.args;
+  args.swap(spare_args);
+  if (args.size() > arg_count) args.resize(arg_count);
+  for (std::size_t i = 0; i < arg_count; ++i) {
+    if (i < args.size()) {
+      args[i] = in.bytes();
+    } else {
+      args.emplace_back(in.bytes());
+    }
+  }
   context.tx_id = in.bytes();
   context.channel_id = in.bytes();
+}
+
+// Gives the arguments' memory back for the next call on this thread, unless it is large.
+void recycle_args(std::vector<std::string>& args) noexcept {
+  std::size_t kept = args.capacity() * sizeof(std::string);
+  for (const std::string& arg : args) kept += arg.capacity();
+  if (kept <= spare_args_limit) spare_args.swap(args);
+}
+
+// The rest, read when the plugin first asks for it (encodeDetails).
+void decode_details(std::string_view encoded, scc::host::proposal& context) {
+  proposal_reader in(reinterpret_cast<const uint8_t*>(encoded.data()), encoded.size());
   context.creator = in.bytes();
   context.signed_proposal = in.bytes();
   context.binding = in.bytes();
@@ -93,7 +126,6 @@ scc::host::proposal decode_proposal(const uint8_t* data, std::size_t size) {
   context.decorations = in.map();
   context.timestamp.seconds = static_cast<int64_t>(in.number(8));
   context.timestamp.nanos = static_cast<int32_t>(in.number(4));
-  return context;
 }
 
 // ---- Results the Go side copies into C++ memory ----
@@ -154,6 +186,76 @@ std::optional<std::string_view> value_or_absent(int32_t status, const result_buf
   return value.view();
 }
 
+// ---- Writes, handed to Go in batches ----
+
+// The transaction's public writes and its event, kept in a buffer the Go half lends for the
+// call (encoded as applyWrites in callbacks.go reads them) instead of one cgo callback each:
+// Go applies what is left when the call returns, with no crossing. The stub is never touched
+// while writes wait: flush() runs before every other operation that reaches it, so the stub sees
+// the same operations in the same order as if each write had gone at once. A write fails
+// late, then: at the next operation, which throws the write's error, as does every later one,
+// and the call does not answer success. A write too large for the buffer goes at once.
+class write_buffer {
+ public:
+  write_buffer(uintptr_t call, uint8_t* data, std::size_t capacity)
+      : call_(call), data_(data), capacity_(capacity) {}
+
+  // SCC_STATUS_OK, or the status of the first write that failed (the message is in failure()).
+  int32_t status() const noexcept { return status_; }
+  const std::string& failure() const noexcept { return failure_; }
+  std::size_t size() const noexcept { return size_; }
+
+  // Throws the failure of an earlier write, if one failed.
+  void check_failed() const {
+    if (status_ != SCC_STATUS_OK) throw scc::host::error(status_, failure_);
+  }
+
+  // Hands the waiting writes to Go; throws the first one's failure.
+  void flush() {
+    check_failed();
+    if (size_ == 0) return;
+    const std::size_t size = size_;
+    size_ = 0;
+    result_buffer message;
+    const int32_t status = with_buffers(call_, message, nullptr, [&](auto* first, auto*) {
+      return sccbridge_go_apply_writes(call_, size, first);
+    });
+    if (status != SCC_STATUS_OK) {
+      status_ = status;
+      failure_ = message.text();
+      check_failed();
+    }
+  }
+
+  // Appends one write; false when it is too large for the buffer even once flushed.
+  bool add(uint8_t kind, std::string_view key, std::string_view value) {
+    check_failed();
+    const bool has_value = kind != SCCBRIDGE_WRITE_DEL;
+    const std::size_t needed = 1 + 4 + key.size() + (has_value ? 4 + value.size() : 0);
+    if (needed > capacity_ || key.size() > UINT32_MAX || value.size() > UINT32_MAX) return false;
+    if (needed > capacity_ - size_) flush();
+    data_[size_++] = kind;
+    append(key);
+    if (has_value) append(value);
+    return true;
+  }
+
+ private:
+  void append(std::string_view bytes) {
+    const auto size = static_cast<uint32_t>(bytes.size());
+    for (int i = 0; i < 4; ++i) data_[size_++] = static_cast<uint8_t>(size >> (8 * i));
+    if (!bytes.empty()) std::memcpy(data_ + size_, bytes.data(), bytes.size());
+    size_ += bytes.size();
+  }
+
+  uintptr_t call_;
+  uint8_t* data_;
+  std::size_t capacity_;
+  std::size_t size_ = 0;
+  int32_t status_ = SCC_STATUS_OK;
+  std::string failure_;
+};
+
 // ---- Queries ----
 
 // One open Go iterator: fetches its next row into two buffers (key or tx id, and value) and
@@ -166,13 +268,15 @@ class go_rows {
     bool is_delete = false;
   };
 
-  go_rows(uintptr_t call, uint64_t id) : call_(call), id_(id) {}
+  go_rows(uintptr_t call, uint64_t id, write_buffer& writes)
+      : call_(call), id_(id), writes_(writes) {}
   ~go_rows() { sccbridge_go_iterator_close(call_, id_); }
   go_rows(const go_rows&) = delete;
   go_rows& operator=(const go_rows&) = delete;
 
   // False when the iterator is exhausted.
   bool next(row_time& time) {
+    writes_.flush();
     int32_t is_delete = 0;
     const int32_t status = with_buffers(call_, first_, &value_, [&](auto* first, auto* second) {
       return sccbridge_go_iterator_next(call_, id_, first, second, &time.seconds, &time.nanos,
@@ -189,14 +293,16 @@ class go_rows {
  private:
   uintptr_t call_;
   uint64_t id_;
+  write_buffer& writes_;
   result_buffer first_;
   result_buffer value_;
 };
 
 class go_kv_cursor : public scc::host::kv_cursor {
  public:
-  go_kv_cursor(uintptr_t call, uint64_t id, int32_t fetched, std::string bookmark)
-      : rows_(call, id), fetched_(fetched), bookmark_(std::move(bookmark)) {}
+  go_kv_cursor(uintptr_t call, uint64_t id, write_buffer& writes, int32_t fetched,
+               std::string bookmark)
+      : rows_(call, id, writes), fetched_(fetched), bookmark_(std::move(bookmark)) {}
 
   std::optional<scc::host::kv_view> next() override {
     go_rows::row_time unused;
@@ -214,7 +320,7 @@ class go_kv_cursor : public scc::host::kv_cursor {
 
 class go_history_cursor : public scc::host::history_cursor {
  public:
-  go_history_cursor(uintptr_t call, uint64_t id) : rows_(call, id) {}
+  go_history_cursor(uintptr_t call, uint64_t id, write_buffer& writes) : rows_(call, id, writes) {}
 
   std::optional<scc::host::modification_view> next() override {
     go_rows::row_time time;
@@ -231,11 +337,20 @@ class go_history_cursor : public scc::host::history_cursor {
 
 class go_transaction : public scc::host::transaction {
  public:
-  go_transaction(scc::host::proposal context, uintptr_t call)
-      : transaction(std::move(context)), call_(call) {}
+  go_transaction(const uint8_t* proposal, std::size_t proposal_size, uintptr_t call,
+                 uint8_t* writes, std::size_t writes_capacity)
+      : call_(call), writes_(call, writes, writes_capacity) {
+    decode_proposal(proposal, proposal_size, mutable_context());
+  }
+  ~go_transaction() override { recycle_args(mutable_context().args); }
+  go_transaction(const go_transaction&) = delete;
+  go_transaction& operator=(const go_transaction&) = delete;
+
+  const write_buffer& writes() const noexcept { return writes_; }
 
   std::optional<std::string_view> get_state(std::string_view collection,
                                             std::string_view key) override {
+    writes_.flush();
     const int32_t status = with_buffers(call_, value_, nullptr, [&](auto* first, auto*) {
       return sccbridge_go_get_state(call_, text_pointer(collection), collection.size(),
                                     text_pointer(key), key.size(), first);
@@ -245,6 +360,12 @@ class go_transaction : public scc::host::transaction {
 
   void put_state(std::string_view collection, std::string_view key,
                  std::string_view value) override {
+    if (collection.empty()) {
+      // The shim's own refusal, which the buffer must not delay.
+      if (key.empty()) throw scc::host::error(SCC_STATUS_INVALID_ARGUMENT, empty_key);
+      if (writes_.add(SCCBRIDGE_WRITE_PUT, key, value)) return;
+    }
+    writes_.flush();
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
                          return sccbridge_go_put_state(
@@ -255,6 +376,11 @@ class go_transaction : public scc::host::transaction {
   }
 
   void del_state(std::string_view collection, std::string_view key) override {
+    if (collection.empty()) {
+      if (key.empty()) throw scc::host::error(SCC_STATUS_INVALID_ARGUMENT, empty_key);
+      if (writes_.add(SCCBRIDGE_WRITE_DEL, key, {})) return;
+    }
+    writes_.flush();
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
                          return sccbridge_go_del_state(call_, text_pointer(collection),
@@ -272,6 +398,7 @@ class go_transaction : public scc::host::transaction {
 
   std::optional<std::string_view> get_private_data_hash(std::string_view collection,
                                                         std::string_view key) override {
+    writes_.flush();
     const int32_t status = with_buffers(call_, value_, nullptr, [&](auto* first, auto*) {
       return sccbridge_go_get_private_data_hash(call_, text_pointer(collection), collection.size(),
                                                 text_pointer(key), key.size(), first);
@@ -281,6 +408,7 @@ class go_transaction : public scc::host::transaction {
 
   std::optional<std::string_view> get_validation_parameter(std::string_view collection,
                                                            std::string_view key) override {
+    writes_.flush();
     const int32_t status = with_buffers(call_, value_, nullptr, [&](auto* first, auto*) {
       return sccbridge_go_get_validation_parameter(
           call_, text_pointer(collection), collection.size(), text_pointer(key), key.size(), first);
@@ -290,6 +418,7 @@ class go_transaction : public scc::host::transaction {
 
   void set_validation_parameter(std::string_view collection, std::string_view key,
                                 std::string_view policy) override {
+    writes_.flush();
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
                          return sccbridge_go_set_validation_parameter(
@@ -313,6 +442,7 @@ class go_transaction : public scc::host::transaction {
   }
 
   std::unique_ptr<scc::host::history_cursor> history_query(std::string_view key) override {
+    writes_.flush();
     uint64_t id = 0;
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
@@ -321,7 +451,7 @@ class go_transaction : public scc::host::transaction {
                        }),
           value_);
     try {
-      return std::make_unique<go_history_cursor>(call_, id);
+      return std::make_unique<go_history_cursor>(call_, id, writes_);
     } catch (...) {
       sccbridge_go_iterator_close(call_, id);
       throw;
@@ -329,6 +459,10 @@ class go_transaction : public scc::host::transaction {
   }
 
   void set_event(std::string_view name, std::string_view payload) override {
+    // The shim's own refusal of an empty event name.
+    if (name.empty()) throw scc::host::error(SCC_STATUS_INVALID_ARGUMENT, empty_event_name);
+    if (writes_.add(SCCBRIDGE_WRITE_EVENT, name, payload)) return;
+    writes_.flush();
     check(with_buffers(call_, value_, nullptr,
                        [&](auto* first, auto*) {
                          return sccbridge_go_set_event(call_, text_pointer(name), name.size(),
@@ -340,6 +474,7 @@ class go_transaction : public scc::host::transaction {
 
   scc::response invoke_chaincode(std::string_view chaincode_name, std::string_view channel,
                                  const std::vector<std::string>& args) override {
+    writes_.flush();
     std::string joined;
     std::vector<std::size_t> sizes;
     sizes.reserve(args.size());
@@ -363,10 +498,21 @@ class go_transaction : public scc::host::transaction {
     sccbridge_go_log(call_, static_cast<int32_t>(level), text_pointer(message), message.size());
   }
 
+ protected:
+  void load_details(scc::host::proposal& context) override {
+    result_buffer details;
+    const int32_t status = with_buffers(call_, details, nullptr, [&](auto* first, auto*) {
+      return sccbridge_go_proposal_details(call_, first);
+    });
+    check(status, details);
+    decode_details(details.view(), context);
+  }
+
  private:
   std::unique_ptr<scc::host::kv_cursor> open_query(int32_t kind, std::string_view collection,
                                                    std::string_view start, std::string_view end,
                                                    int32_t page_size, std::string_view bookmark) {
+    writes_.flush();
     uint64_t id = 0;
     int32_t fetched = 0;
     check(with_buffers(call_, value_, nullptr,
@@ -379,7 +525,7 @@ class go_transaction : public scc::host::transaction {
                        }),
           value_);
     try {
-      return std::make_unique<go_kv_cursor>(call_, id, fetched, value_.text());
+      return std::make_unique<go_kv_cursor>(call_, id, writes_, fetched, value_.text());
     } catch (...) {
       sccbridge_go_iterator_close(call_, id);
       throw;
@@ -388,6 +534,7 @@ class go_transaction : public scc::host::transaction {
 
   uintptr_t call_;
   result_buffer value_;
+  write_buffer writes_;
 };
 
 // Log lines with no transaction (a plugin's destroy) go to the bridge's own logger.
@@ -458,12 +605,20 @@ extern "C" sccbridge_plugin* sccbridge_load(const char* path, size_t path_size,
 }
 
 extern "C" void sccbridge_call(sccbridge_plugin* plugin, int32_t method, uintptr_t call,
-                               const uint8_t* proposal, size_t proposal_size, uint8_t* answer_data,
-                               size_t answer_capacity, sccbridge_answer* answer) {
+                               const uint8_t* proposal, size_t proposal_size, uint8_t* writes,
+                               size_t writes_capacity, uint8_t* answer_data, size_t answer_capacity,
+                               sccbridge_answer* answer) {
+  answer->writes_size = 0;
   try {
-    go_transaction tx(decode_proposal(proposal, proposal_size), call);
-    const scc::response response =
+    go_transaction tx(proposal, proposal_size, call, writes, writes_capacity);
+    scc::response response =
         method == 0 ? plugin->instance->init(tx) : plugin->instance->invoke(tx);
+    // Applied whatever happens next, as they would have been one by one.
+    answer->writes_size = tx.writes().size();
+    // A write failed after the plugin went on: it never answers success.
+    if (tx.writes().status() != SCC_STATUS_OK && response.ok()) {
+      response = scc::error("scc bridge: " + tx.writes().failure());
+    }
     answer_with(response, answer_data, answer_capacity, answer, call);
   } catch (const std::bad_alloc&) {
     answer_failure("scc bridge: out of memory running the plugin", answer_data, answer_capacity,

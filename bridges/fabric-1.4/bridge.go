@@ -29,6 +29,9 @@ const (
 	methodInvoke = 1
 	// Answers up to this size come back without a callback.
 	answerBufferSize = 4096
+	// Public writes and events up to this size in all wait for the call's end, or for its next
+	// other operation, and cross in one go (bridge.cpp, write_buffer).
+	writeBufferSize = 8192
 )
 
 // bridge is the shim.Chaincode the peer runs: one instance of one scc plugin.
@@ -100,8 +103,10 @@ type callState struct {
 	payload []byte
 	// Kept with the state (which is pooled) to spare allocations per call.
 	encoded      []byte
+	details      []byte
 	answerHeader C.sccbridge_answer
 	answer       [answerBufferSize]byte
+	writes       [writeBufferSize]byte
 }
 
 // reset clears a finished call's state for reuse, keeping its buffers (the answer buffer is
@@ -112,6 +117,7 @@ func (state *callState) reset() {
 	state.pending = pendingResult{}
 	state.message, state.payload = nil, nil
 	state.encoded = state.encoded[:0]
+	state.details = state.details[:0]
 }
 
 func (b *bridge) call(method int32, stub shim.ChaincodeStubInterface) (response pb.Response) {
@@ -133,14 +139,12 @@ func (b *bridge) call(method int32, stub shim.ChaincodeStubInterface) (response 
 		callStates.Put(state)
 	}()
 
-	proposal, err := encodeProposal(stub, state.encoded)
-	if err != nil {
-		return shim.Error(fmt.Sprintf("scc bridge: reading the proposal: %s", err))
-	}
+	proposal := encodeProposal(stub, state.encoded)
 	state.encoded = proposal
 	answer := &state.answerHeader
 	C.sccbridge_call(b.plugin, C.int32_t(method), C.uintptr_t(slot),
 		(*C.uint8_t)(unsafe.Pointer(&proposal[0])), C.size_t(len(proposal)),
+		(*C.uint8_t)(unsafe.Pointer(&state.writes[0])), C.size_t(writeBufferSize),
 		(*C.uint8_t)(unsafe.Pointer(&state.answer[0])), C.size_t(answerBufferSize), answer)
 
 	response.Status = int32(answer.status)
@@ -156,6 +160,16 @@ func (b *bridge) call(method int32, stub shim.ChaincodeStubInterface) (response 
 		response.Message = string(state.message)
 		if len(state.payload) > 0 {
 			response.Payload = state.payload
+		}
+	}
+	// The writes still waiting in the buffer, applied whatever the plugin answered, as they
+	// would have been one by one. One that fails turns a success into a failure.
+	if size := int(answer.writes_size); size > 0 {
+		if status, message := state.applyWrites(size); status != statusOK {
+			b.logger.Errorf("scc plugin '%s': a write failed after the plugin returned: %s", b.name, message)
+			if response.Status < shim.ERRORTHRESHOLD {
+				response = shim.Error("scc bridge: " + message)
+			}
 		}
 	}
 	return response

@@ -42,7 +42,15 @@ typedef struct sccbridge_answer {
   int32_t delivered; /* 1 when message and payload are in the buffer */
   size_t message_size;
   size_t payload_size;
+  size_t writes_size; /* bytes of buffered writes left for Go to apply */
 } sccbridge_answer;
+
+/* Kinds of the writes the C++ half buffers: each is kind (one byte), key (or event name) as
+ * u32 little-endian size then bytes, then, for a put and an event, the value (or payload) the
+ * same way. */
+#define SCCBRIDGE_WRITE_PUT 0
+#define SCCBRIDGE_WRITE_DEL 1
+#define SCCBRIDGE_WRITE_EVENT 2
 
 /* Identity of a loaded plugin. The strings live as long as the process. */
 typedef struct sccbridge_plugin_info {
@@ -66,12 +74,16 @@ SCCBRIDGE_HIDDEN sccbridge_plugin* sccbridge_load(const char* path, size_t path_
                                                   sccbridge_plugin_info* info, char** error);
 
 /* Runs init (method 0) or invoke (method 1) for one proposal. call identifies the Go state of
- * this call and is handed back to every Go callback. proposal is the transaction's data in the
- * layout encodeProposal (proposal.go) writes. Never throws. */
+ * this call and is handed back to every Go callback. proposal is the arguments, tx id and
+ * channel id in the layout encodeProposal (proposal.go) writes; the rest comes from
+ * sccbridge_go_proposal_details when the plugin asks for it. The plugin's public writes and
+ * event are buffered in writes; sccbridge_go_apply_writes applies them when the buffer is full
+ * or before any other operation, and the caller applies the answer's writes_size bytes left when
+ * this returns. Never throws. */
 SCCBRIDGE_HIDDEN void sccbridge_call(sccbridge_plugin* plugin, int32_t method, uintptr_t call,
-                                     const uint8_t* proposal, size_t proposal_size,
-                                     uint8_t* answer_data, size_t answer_capacity,
-                                     sccbridge_answer* answer);
+                                     const uint8_t* proposal, size_t proposal_size, uint8_t* writes,
+                                     size_t writes_capacity, uint8_t* answer_data,
+                                     size_t answer_capacity, sccbridge_answer* answer);
 
 /* ---- Go (//export), called from C++ ---- */
 
@@ -84,16 +96,21 @@ SCCBRIDGE_HIDDEN int32_t sccbridge_go_take_pending(uintptr_t call, sccbridge_buf
                                                    sccbridge_buffer* second);
 /* Every operation below returns an scc_type_status or SCCBRIDGE_GROW; on a failure the
  * message is in *first. */
+/* The proposal's details, in the layout encodeDetails (proposal.go) writes. */
+SCCBRIDGE_HIDDEN int32_t sccbridge_go_proposal_details(uintptr_t call, sccbridge_buffer* details);
+/* Applies the first size bytes of the call's write buffer, in order, up to the first failure. */
+SCCBRIDGE_HIDDEN int32_t sccbridge_go_apply_writes(uintptr_t call, size_t size,
+                                                   sccbridge_buffer* error);
 SCCBRIDGE_HIDDEN int32_t sccbridge_go_get_state(uintptr_t call, char* collection,
-                                                size_t collection_size, char* key,
-                                                size_t key_size, sccbridge_buffer* value);
+                                                size_t collection_size, char* key, size_t key_size,
+                                                sccbridge_buffer* value);
 SCCBRIDGE_HIDDEN int32_t sccbridge_go_put_state(uintptr_t call, char* collection,
-                                                size_t collection_size, char* key,
-                                                size_t key_size, char* value, size_t value_size,
+                                                size_t collection_size, char* key, size_t key_size,
+                                                char* value, size_t value_size,
                                                 sccbridge_buffer* error);
 SCCBRIDGE_HIDDEN int32_t sccbridge_go_del_state(uintptr_t call, char* collection,
-                                                size_t collection_size, char* key,
-                                                size_t key_size, sccbridge_buffer* error);
+                                                size_t collection_size, char* key, size_t key_size,
+                                                sccbridge_buffer* error);
 SCCBRIDGE_HIDDEN int32_t sccbridge_go_get_private_data_hash(uintptr_t call, char* collection,
                                                             size_t collection_size, char* key,
                                                             size_t key_size,
@@ -130,10 +147,9 @@ SCCBRIDGE_HIDDEN int32_t sccbridge_go_set_event(uintptr_t call, char* name, size
                                                 sccbridge_buffer* error);
 /* args: the arguments as consecutive bytes, sizes[i] bytes each. The callee's message goes to
  * *first, its payload to *second. */
-SCCBRIDGE_HIDDEN int32_t sccbridge_go_invoke_chaincode(uintptr_t call, char* name,
-                                                       size_t name_size, char* channel,
-                                                       size_t channel_size, char* args,
-                                                       size_t* sizes, size_t count,
+SCCBRIDGE_HIDDEN int32_t sccbridge_go_invoke_chaincode(uintptr_t call, char* name, size_t name_size,
+                                                       char* channel, size_t channel_size,
+                                                       char* args, size_t* sizes, size_t count,
                                                        int32_t* status, sccbridge_buffer* first,
                                                        sccbridge_buffer* second);
 

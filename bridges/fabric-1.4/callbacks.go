@@ -6,6 +6,7 @@ package main
 import "C"
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unsafe"
@@ -131,6 +132,81 @@ func sccbridge_go_take_pending(call C.uintptr_t, first, second *C.sccbridge_buff
 	write(first, pending.first)
 	write(second, pending.second)
 	return pending.status
+}
+
+//export sccbridge_go_proposal_details
+func sccbridge_go_proposal_details(call C.uintptr_t, details *C.sccbridge_buffer) (result C.int32_t) {
+	defer recoverInto(&result, call, details, "reading the proposal")
+	state := stateOf(call)
+	encoded, err := encodeDetails(state.stub, state.details)
+	if err != nil {
+		return state.fail(statusInternal, details, "scc bridge: reading the proposal: "+err.Error())
+	}
+	state.details = encoded
+	return state.reply(statusOK, details, encoded, nil, nil)
+}
+
+//export sccbridge_go_apply_writes
+func sccbridge_go_apply_writes(call C.uintptr_t, size C.size_t, message *C.sccbridge_buffer) (result C.int32_t) {
+	defer recoverInto(&result, call, message, "a buffered write")
+	state := stateOf(call)
+	status, text := state.applyWrites(int(size))
+	if status != statusOK {
+		return state.fail(status, message, text)
+	}
+	return statusOK
+}
+
+// applyWrites performs the first size bytes of the writes bridge.cpp buffered (see
+// SCCBRIDGE_WRITE_PUT in bridge.h), in order, and stops at the first that fails: its status
+// and message are what the plugin would have seen had the write gone at once.
+func (state *callState) applyWrites(size int) (status C.int32_t, message string) {
+	operation := "a buffered write"
+	defer func() {
+		if failure := recover(); failure != nil {
+			message = fmt.Sprintf("the Fabric stub panicked in %s: %v", operation, failure)
+			state.logger.Errorf("%s", message)
+			status = statusInternal
+		}
+	}()
+	data := state.writes[:size]
+	for len(data) > 0 {
+		kind := data[0]
+		var key, value []byte
+		key, data = splitSized(data[1:])
+		if kind != C.SCCBRIDGE_WRITE_DEL {
+			value, data = splitSized(data)
+		}
+		var err error
+		switch kind {
+		case C.SCCBRIDGE_WRITE_PUT:
+			operation = "PutState"
+			err = state.stub.PutState(string(key), copyBytes(value))
+		case C.SCCBRIDGE_WRITE_DEL:
+			operation = "DelState"
+			err = state.stub.DelState(string(key))
+		case C.SCCBRIDGE_WRITE_EVENT:
+			operation = "SetEvent"
+			err = state.stub.SetEvent(string(key), copyBytes(value))
+		default:
+			panic(fmt.Sprintf("unknown buffered write kind %d", kind))
+		}
+		if err != nil {
+			return statusLedgerError, err.Error()
+		}
+	}
+	return statusOK, ""
+}
+
+// splitSized reads a little-endian u32 size and that many bytes.
+func splitSized(data []byte) (value, rest []byte) {
+	size := binary.LittleEndian.Uint32(data)
+	return data[4 : 4+size], data[4+size:]
+}
+
+// copyBytes is a copy the stub may keep (the buffer is reused); never nil, like C.GoBytes.
+func copyBytes(value []byte) []byte {
+	return append(make([]byte, 0, len(value)), value...)
 }
 
 //export sccbridge_go_deliver_answer

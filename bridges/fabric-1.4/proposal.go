@@ -7,34 +7,21 @@ import (
 	"github.com/hyperledger/fabric/core/chaincode/shim"
 )
 
-// encodeProposal lays out what the plugin can ask about its transaction, for decode_proposal
-// (bridge.cpp) to read in one go: sizes are little-endian u32, the timestamp i64 seconds then
-// i32 nanos. One crossing instead of one callback per getter.
+// encodeProposal lays out what every call needs, for proposal_reader (bridge.cpp) to read in
+// one go: sizes are little-endian u32.
 //
 //	args: count, then each as size+bytes
-//	tx id, channel id, creator, signed proposal, binding: size+bytes each
-//	transient, decorations: count, then key and value as size+bytes each
-//	timestamp
-func encodeProposal(stub shim.ChaincodeStubInterface, buffer []byte) ([]byte, error) {
+//	tx id, channel id: size+bytes each
+//
+// The rest of the proposal costs more to gather (the signed proposal is marshalled again) and
+// most invokes never look at it: encodeDetails gives it when the plugin first asks for it.
+func encodeProposal(stub shim.ChaincodeStubInterface, buffer []byte) []byte {
 	args := stub.GetArgs()
-	creator, binding, signedProposal, transient, decorations, seconds, nanos, err := proposalFields(stub)
-	if err != nil {
-		return nil, err
-	}
 	txID, channelID := stub.GetTxID(), stub.GetChannelID()
-
-	size := 4 + 5*4 + len(txID) + len(channelID) + len(creator) + len(signedProposal) +
-		len(binding) + 4 + 4 + 8 + 4
+	size := 4 + 2*4 + len(txID) + len(channelID)
 	for _, arg := range args {
 		size += 4 + len(arg)
 	}
-	for key, value := range transient {
-		size += 8 + len(key) + len(value)
-	}
-	for key, value := range decorations {
-		size += 8 + len(key) + len(value)
-	}
-
 	out := buffer[:0]
 	if cap(out) < size {
 		out = make([]byte, 0, size)
@@ -44,7 +31,31 @@ func encodeProposal(stub shim.ChaincodeStubInterface, buffer []byte) ([]byte, er
 		out = appendBytes(out, arg)
 	}
 	out = appendString(out, txID)
-	out = appendString(out, channelID)
+	return appendString(out, channelID)
+}
+
+// encodeDetails lays out the rest of the proposal, in the same encoding, for decode_details
+// (bridge.cpp); the timestamp is i64 seconds then i32 nanos.
+//
+//	creator, signed proposal, binding: size+bytes each
+//	transient, decorations: count, then key and value as size+bytes each
+//	timestamp
+func encodeDetails(stub shim.ChaincodeStubInterface, buffer []byte) ([]byte, error) {
+	creator, binding, signedProposal, transient, decorations, seconds, nanos, err := proposalFields(stub)
+	if err != nil {
+		return nil, err
+	}
+	size := 3*4 + len(creator) + len(signedProposal) + len(binding) + 4 + 4 + 8 + 4
+	for key, value := range transient {
+		size += 8 + len(key) + len(value)
+	}
+	for key, value := range decorations {
+		size += 8 + len(key) + len(value)
+	}
+	out := buffer[:0]
+	if cap(out) < size {
+		out = make([]byte, 0, size)
+	}
 	out = appendBytes(out, creator)
 	out = appendBytes(out, signedProposal)
 	out = appendBytes(out, binding)

@@ -5,6 +5,7 @@ package main
 // this file into a bridge package and runs go test there.
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -170,6 +171,111 @@ func TestConcurrentCallsOnANonThreadSafePlugin(t *testing.T) {
 	close(failures)
 	for failure := range failures {
 		t.Error(failure)
+	}
+}
+
+// recordingStub logs the ledger operations that reach the stub, in order, and refuses every
+// PutState when refusePuts is set, as a peer refuses a write it cannot take.
+type recordingStub struct {
+	*shim.MockStub
+	args           [][]byte
+	operations     []string
+	refusePuts     bool
+	transientReads int
+}
+
+func (s *recordingStub) GetState(key string) ([]byte, error) {
+	s.operations = append(s.operations, "GetState "+key)
+	return s.MockStub.GetState(key)
+}
+
+func (s *recordingStub) PutState(key string, value []byte) error {
+	s.operations = append(s.operations, "PutState "+key+"="+string(value))
+	if s.refusePuts {
+		return errors.New("the ledger refuses " + key)
+	}
+	return s.MockStub.PutState(key, value)
+}
+
+func (s *recordingStub) SetEvent(name string, payload []byte) error {
+	s.operations = append(s.operations, "SetEvent "+name)
+	return nil // MockStub's event channel blocks once full
+}
+
+func (s *recordingStub) GetTransient() (map[string][]byte, error) {
+	s.transientReads++
+	return map[string][]byte{"secret": []byte("s3cret")}, nil
+}
+
+func (s *recordingStub) GetArgs() [][]byte { return s.args }
+
+func invokeOn(t *testing.T, stub *recordingStub, values ...string) pb.Response {
+	t.Helper()
+	stub.args = args(values...)
+	stub.operations = nil
+	stub.MockTransactionStart("tx")
+	defer stub.MockTransactionEnd("tx")
+	return probe(t).Invoke(stub)
+}
+
+func newRecordingStub(t *testing.T) *recordingStub {
+	return &recordingStub{MockStub: shim.NewMockStub("probescc", probe(t))}
+}
+
+func expectOperations(t *testing.T, what string, stub *recordingStub, want ...string) {
+	t.Helper()
+	if strings.Join(stub.operations, "; ") != strings.Join(want, "; ") {
+		t.Errorf("%s: the stub saw %q, want %q", what, stub.operations, want)
+	}
+}
+
+// Writes wait in the bridge and reach the stub in one go, but in their order and before any
+// other operation, so the stub sees what it saw when each went at once.
+func TestBufferedWritesReachTheStubInOrder(t *testing.T) {
+	stub := newRecordingStub(t)
+	expect(t, "put", invokeOn(t, stub, "put", "k", "v"), 200, "", "")
+	expectOperations(t, "put", stub, "PutState k=v", "SetEvent put")
+	// MockStub reads its own writes: the write reaches it before the read.
+	expect(t, "ryw", invokeOn(t, stub, "ryw", "r", "new"), 200, "", "new")
+	expectOperations(t, "ryw", stub, "PutState r=new", "GetState r")
+	expect(t, "getput", invokeOn(t, stub, "getput", "r", "newer"), 200, "", "new")
+	expectOperations(t, "getput", stub, "GetState r", "PutState r=newer")
+	// A failed invoke's writes still reach the stub (the peer discards them), as before.
+	expect(t, "put_then_fail", invokeOn(t, stub, "put_then_fail", "f", "x"), 500,
+		"failing on purpose after writing f", "")
+	expectOperations(t, "put_then_fail", stub, "PutState f=x", "SetEvent never")
+	expect(t, "empty key", invokeOn(t, stub, "empty_key"), 200, "", "refused: key must not be an empty string")
+	expectOperations(t, "empty key", stub)
+}
+
+// A write the stub refuses after the plugin went on never lets the invoke answer success.
+func TestRefusedBufferedWriteFailsTheInvoke(t *testing.T) {
+	stub := newRecordingStub(t)
+	stub.refusePuts = true
+	// Refused when the invoke returns: the event after it is not set.
+	expect(t, "put", invokeOn(t, stub, "put", "k", "v"), 500, "scc bridge: the ledger refuses k", "")
+	expectOperations(t, "put", stub, "PutState k=v")
+	// Refused before the read that follows it: the plugin gets the refusal there.
+	got := invokeOn(t, stub, "ryw", "r", "new")
+	if got.Status != 500 || !strings.Contains(got.Message, "the ledger refuses r") {
+		t.Errorf("ryw with a refused write: got %d %q, want 500 with the refusal", got.Status, got.Message)
+	}
+	expectOperations(t, "ryw", stub, "PutState r=new")
+	// A failed invoke's own answer stands.
+	expect(t, "put_then_fail", invokeOn(t, stub, "put_then_fail", "f", "x"), 500,
+		"failing on purpose after writing f", "")
+}
+
+// The proposal's details (creator, transient, ...) are read only by an invoke that asks for them.
+func TestProposalDetailsOnlyWhenAsked(t *testing.T) {
+	stub := newRecordingStub(t)
+	expect(t, "getput", invokeOn(t, stub, "getput", "k", "v"), 200, "", "")
+	if stub.transientReads != 0 {
+		t.Errorf("getput read the transient map %d times, want 0", stub.transientReads)
+	}
+	expect(t, "transient", invokeOn(t, stub, "transient", "secret"), 200, "", "s3cret")
+	if stub.transientReads != 1 {
+		t.Errorf("transient read the transient map %d times, want 1", stub.transientReads)
 	}
 }
 

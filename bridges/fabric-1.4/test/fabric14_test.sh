@@ -62,7 +62,8 @@ if [[ "$mode" == mockstub || "$mode" == benchmark ]]; then
     echo "$output"
     for test in TestStateThroughTheBridge TestLargeValuesAndAnswers TestStatusesPassUnchanged \
       TestInvokeChaincodeResponsePassesUnchanged TestPanicInTheStubDoesNotEscape \
-      TestConcurrentCallsOnANonThreadSafePlugin; do
+      TestConcurrentCallsOnANonThreadSafePlugin TestBufferedWritesReachTheStubInOrder \
+      TestRefusedBufferedWriteFailsTheInvoke TestProposalDetailsOnlyWhenAsked; do
       if grep -q -- "--- PASS: $test " <<<"$output"; then pass "$test"; else fail "$test"; fi
     done
     [[ $status -eq 0 ]] && pass "go test exits 0" || fail "go test exits 0" "exit status $status"
