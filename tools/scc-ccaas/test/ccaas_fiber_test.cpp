@@ -1,6 +1,6 @@
 // The fibers transactions run on: resume, yield, and exceptions kept apart per fiber.
-#include <doctest/doctest.h>
-
+#include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <functional>
 #include <stdexcept>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fiber.hpp"
+#include <doctest/doctest.h>
 
 using scc::ccaas::fiber;
 
@@ -73,4 +74,27 @@ TEST_CASE("deep recursion fits the default stack") {
   fiber f([&] { result = depth(2000); });
   f.resume();
   CHECK(result == 2000);
+}
+
+TEST_CASE("a fiber's stack keeps the ABI's alignment, before and after it yields") {
+  // A stack off by 8 bytes breaks aligned SSE spills (printf with a double, for one).
+  std::vector<std::uintptr_t> addresses;
+  const auto record = [&addresses] {
+    alignas(16) volatile char probe[16] = {};
+    addresses.push_back(reinterpret_cast<std::uintptr_t>(&probe[0]));
+  };
+  fiber f([&] {
+    record();
+    fiber::yield();
+    record();
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", 2.5);
+    CHECK(std::string(text) == "2.50");
+  });
+  f.resume();
+  f.resume();
+  REQUIRE(addresses.size() == 2);
+  CHECK(addresses[0] % 16 == 0);
+  CHECK(addresses[1] % 16 == 0);
+  CHECK(f.finished());
 }
