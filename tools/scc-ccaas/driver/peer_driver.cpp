@@ -91,8 +91,17 @@ class peer_driver::client_end final : public stream_end {
     {
       const std::lock_guard<std::mutex> lock(mutex_);
       if (read_ended_) return false;
+      // Asking for the next message makes gRPC send a WINDOW_UPDATE at once. After a message
+      // that came alone (this thread had slept for it), the answer goes first, so that the two
+      // reach the chaincode together instead of waking it twice; in a burst, the next message
+      // is read first, so that the answers leave together.
+      if (last_read_waited_) {
+        reader_busy_ = false;
+        start_write_locked();
+      }
     }
     stream_->Read(&message, tag(operation::read));
+    bool waited = false;
     for (;;) {
       void* got = nullptr;
       bool ok = false;
@@ -105,11 +114,13 @@ class peer_driver::client_end final : public stream_end {
           reader_busy_ = false;
           start_write_locked();
         }
+        waited = true;
         if (!queue_.Next(&got, &ok)) return false;
       }
       if (on(got, ok) == operation::read) {
         const std::lock_guard<std::mutex> lock(mutex_);
         reader_busy_ = ok;
+        last_read_waited_ = waited;
         if (!ok) read_ended_ = true;
         return ok;
       }
@@ -211,6 +222,7 @@ class peer_driver::client_end final : public stream_end {
   bool writing_ = false;
   bool write_failed_ = false;
   bool reader_busy_ = false;  // the reader handles messages: it writes the queue out afterwards
+  bool last_read_waited_ = false;  // the reader slept for the message it handles
   bool read_ended_ = false;
   bool closing_ = false;
   bool writes_done_ = false;

@@ -32,7 +32,8 @@ class event_loop_server::call final : private message_stream {
                                    &accepted_);
   }
 
-  void on(operation what, bool ok) {
+  // waited: the loop slept for this completion (nothing else was ready).
+  void on(operation what, bool ok, bool waited) {
     switch (what) {
       case operation::accepted:
         if (!ok) {  // the server is shutting down
@@ -53,7 +54,15 @@ class event_loop_server::call final : private message_stream {
       case operation::read:
         if (ok) {
           session_.handle(incoming_);
-          read_next();
+          // Asking for the next message makes gRPC send the peer a WINDOW_UPDATE at once. When
+          // messages come one at a time, the answer goes first, so that the two reach the peer
+          // together instead of waking it twice; when they come in bursts, the next one is read
+          // before anything is written, so that the answers leave together.
+          if (waited) {
+            read_after_flush_ = true;
+          } else {
+            read_next();
+          }
           return;
         }
         reading_done_ = true;
@@ -90,6 +99,10 @@ class event_loop_server::call final : private message_stream {
   void flush() {
     session_.flush();
     if (!writing_ && !outgoing_.empty()) start_write();
+    if (read_after_flush_) {
+      read_after_flush_ = false;
+      read_next();
+    }
   }
 
  private:
@@ -133,6 +146,7 @@ class event_loop_server::call final : private message_stream {
   bool write_failed_ = false;
   bool reading_done_ = false;
   bool finishing_ = false;
+  bool read_after_flush_ = false;
   tag accepted_{this, operation::accepted};
   tag read_{this, operation::read};
   tag wrote_{this, operation::write};
@@ -163,7 +177,7 @@ void event_loop_server::loop() {
   bool ok = false;
   while (queue_->Next(&raw, &ok)) {
     auto* done = static_cast<call::tag*>(raw);
-    done->owner->on(done->what, ok);
+    done->owner->on(done->what, ok, true);
     // Everything already received is handled before anything is written: with many
     // transactions in flight, a read brings in many messages, and their answers then leave in
     // one write (one system call, one wake-up of the peer) instead of one each.
@@ -175,7 +189,7 @@ void event_loop_server::loop() {
         break;
       }
       done = static_cast<call::tag*>(raw);
-      done->owner->on(done->what, ok);
+      done->owner->on(done->what, ok, false);
     }
     // A transaction one session finished may have let another session's start (fiber_gate):
     // write out what every session has produced.
