@@ -8,6 +8,7 @@ packages=(
   build-essential
   cmake
   libboost-dev
+  libboost-context-dev
   libprotobuf-dev
   protobuf-compiler
   libfmt-dev

@@ -1,14 +1,13 @@
 #include "fiber.hpp"
 
 #include <cxxabi.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#include <cstdint>
 #include <mutex>
-#include <new>
 #include <stdexcept>
+#include <utility>
 #include <vector>
+
+#include <boost/context/protected_fixedsize_stack.hpp>
 
 namespace scc::ccaas {
 
@@ -16,11 +15,11 @@ namespace {
 
 thread_local fiber* running = nullptr;
 
-// Stacks are kept for reuse: mapping a fresh one per transaction costs system calls and page
-// faults. The lowest page of each is a guard that turns an overflow into a crash, not corruption.
+// Boost.Context's guarded stacks, kept for reuse: mapping and guarding a fresh one per
+// transaction costs three system calls and the page faults of its first use.
 struct stack_cache {
   std::mutex mutex;
-  std::vector<std::pair<void*, std::size_t>> free;
+  std::vector<boost::context::stack_context> free;
 };
 
 stack_cache& stacks() {
@@ -28,35 +27,48 @@ stack_cache& stacks() {
   return *cache;
 }
 
-void* take_stack(std::size_t size) {
-  {
-    stack_cache& cache = stacks();
-    const std::lock_guard<std::mutex> lock(cache.mutex);
-    for (std::size_t i = 0; i < cache.free.size(); ++i) {
-      if (cache.free[i].second == size) {
-        void* stack = cache.free[i].first;
-        cache.free[i] = cache.free.back();
-        cache.free.pop_back();
-        return stack;
+// A Boost.Context stack allocator; stack_size is what the fiber may use, without the guard page.
+class reused_stack {
+ public:
+  explicit reused_stack(std::size_t stack_size) : stack_size_(stack_size) {}
+
+  boost::context::stack_context allocate() {
+    {
+      stack_cache& cache = stacks();
+      const std::lock_guard<std::mutex> lock(cache.mutex);
+      for (std::size_t i = 0; i < cache.free.size(); ++i) {
+        if (cache.free[i].size == allocated_size()) {
+          const boost::context::stack_context stack = cache.free[i];
+          cache.free[i] = cache.free.back();
+          cache.free.pop_back();
+          return stack;
+        }
       }
     }
+    return boost::context::protected_fixedsize_stack(stack_size_).allocate();
   }
-  void* stack = mmap(nullptr, size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (stack == MAP_FAILED) throw std::bad_alloc();
-  mprotect(stack, static_cast<std::size_t>(sysconf(_SC_PAGESIZE)), PROT_NONE);
-  return stack;
-}
 
-void give_back_stack(void* stack, std::size_t size) {
-  stack_cache& cache = stacks();
-  const std::lock_guard<std::mutex> lock(cache.mutex);
-  if (cache.free.size() < 256) {
-    cache.free.emplace_back(stack, size);
-  } else {
-    munmap(stack, size);
+  void deallocate(boost::context::stack_context& stack) noexcept {
+    {
+      stack_cache& cache = stacks();
+      const std::lock_guard<std::mutex> lock(cache.mutex);
+      if (cache.free.size() < 256) {
+        cache.free.push_back(stack);
+        return;
+      }
+    }
+    boost::context::protected_fixedsize_stack(stack_size_).deallocate(stack);
   }
-}
+
+ private:
+  // What protected_fixedsize_stack maps for stack_size: whole pages, and the guard page.
+  std::size_t allocated_size() const noexcept {
+    const std::size_t page = boost::context::stack_traits::page_size();
+    return (stack_size_ + page - 1) / page * page + page;
+  }
+
+  std::size_t stack_size_;
+};
 
 // Swaps this thread's exception-handling state (libstdc++'s __cxa_eh_globals: the caught
 // exceptions and the uncaught count) with saved.
@@ -73,82 +85,33 @@ void swap_exception_state(State& saved) {
 #endif
 }
 
-#if SCC_CCAAS_FIBER_OWN_SWITCH
-// Saves the callee-saved registers and the floating-point control words on the current stack,
-// stores the stack pointer in *save, and continues on the stack load points at (saved the same
-// way, or prepared by fiber::resume), where it returns.
-extern "C" void scc_ccaas_switch_stack(void** save, void* load);
-asm(R"(
-  .pushsection .text
-  .p2align 4
-  .globl scc_ccaas_switch_stack
-  .hidden scc_ccaas_switch_stack
-  .type scc_ccaas_switch_stack, @function
-scc_ccaas_switch_stack:
-  pushq %rbp
-  pushq %rbx
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
-  subq $8, %rsp
-  stmxcsr (%rsp)
-  fnstcw 4(%rsp)
-  movq %rsp, (%rdi)
-  movq %rsi, %rsp
-  ldmxcsr (%rsp)
-  fldcw 4(%rsp)
-  addq $8, %rsp
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %rbx
-  popq %rbp
-  ret
-  .size scc_ccaas_switch_stack, .-scc_ccaas_switch_stack
-  .popsection
-)");
-
-// A new fiber's stack as scc_ccaas_switch_stack leaves a paused one, returning into entry.
-void* prepare_stack(void* stack, std::size_t size, void (*entry)()) {
-  auto top = reinterpret_cast<std::uintptr_t>(stack) + size;
-  top &= ~static_cast<std::uintptr_t>(15);
-  auto* slot = reinterpret_cast<std::uint64_t*>(top);
-  *--slot = 0;  // entry's return address: it never returns, and unwinding stops here
-  *--slot = reinterpret_cast<std::uint64_t>(entry);  // so entry starts with rsp = 8 mod 16
-  for (int i = 0; i < 6; ++i) *--slot = 0;           // rbp (0 ends backtraces), rbx, r12-r15
-  std::uint32_t control[2] = {0, 0};                 // this thread's MXCSR and x87 control word
-  asm volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(control[0]), "=m"(control[1]));
-  *--slot = static_cast<std::uint64_t>(control[0]) | (static_cast<std::uint64_t>(control[1]) << 32);
-  return slot;
-}
-#endif
-
 }  // namespace
-
-fiber::fiber(std::function<void()> body, std::size_t stack_size)
-    : body_(std::move(body)), stack_(take_stack(stack_size)), stack_size_(stack_size) {}
-
-fiber::~fiber() { give_back_stack(stack_, stack_size_); }
 
 fiber* fiber::current() noexcept { return running; }
 
-void fiber::entry() {
-  fiber* self = running;
+void fiber::run_body() {
   try {
-    self->body_();
+    body_();
+#if !SCC_CCAAS_FIBER_UCONTEXT
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;  // Boost.Context unwinds a paused fiber that is destroyed, and ends it itself
+#endif
   } catch (...) {
     // The body reports its own failures; nothing may unwind past the fiber's first frame.
   }
-  self->finished_ = true;
-#if SCC_CCAAS_FIBER_OWN_SWITCH
-  // Back to the resume() that ran it, for good: nothing resumes a finished fiber.
-  scc_ccaas_switch_stack(&self->stack_pointer_, self->caller_pointer_);
-  __builtin_unreachable();
-#else
+  finished_ = true;
+}
+
+#if SCC_CCAAS_FIBER_UCONTEXT
+
+fiber::fiber(std::function<void()> body, std::size_t stack_size)
+    : body_(std::move(body)), stack_(reused_stack(stack_size).allocate()) {}
+
+fiber::~fiber() { reused_stack(stack_.size).deallocate(stack_); }
+
+void fiber::entry() {
+  running->run_body();
   // Returning ends the fiber on uc_link, the resume() that ran it.
-#endif
 }
 
 void fiber::resume() {
@@ -156,23 +119,15 @@ void fiber::resume() {
   if (finished_) return;
   if (!started_) {
     started_ = true;
-#if SCC_CCAAS_FIBER_OWN_SWITCH
-    stack_pointer_ = prepare_stack(stack_, stack_size_, &fiber::entry);
-#else
     getcontext(&context_);
-    context_.uc_stack.ss_sp = stack_;
-    context_.uc_stack.ss_size = stack_size_;
+    context_.uc_stack.ss_sp = static_cast<char*>(stack_.sp) - stack_.size;
+    context_.uc_stack.ss_size = stack_.size;
     context_.uc_link = &caller_;
     makecontext(&context_, &fiber::entry, 0);
-#endif
   }
   running = this;
   swap_exception_state(exceptions_);
-#if SCC_CCAAS_FIBER_OWN_SWITCH
-  scc_ccaas_switch_stack(&caller_pointer_, stack_pointer_);
-#else
   swapcontext(&caller_, &context_);
-#endif
   swap_exception_state(exceptions_);
   running = nullptr;
 }
@@ -181,12 +136,50 @@ void fiber::yield() {
   fiber* self = running;
   if (self == nullptr) throw std::logic_error("fiber::yield outside a fiber");
   running = nullptr;
-#if SCC_CCAAS_FIBER_OWN_SWITCH
-  scc_ccaas_switch_stack(&self->stack_pointer_, self->caller_pointer_);
-#else
   swapcontext(&self->context_, &self->caller_);
-#endif
   running = self;
 }
+
+#else
+
+fiber::fiber(std::function<void()> body, std::size_t stack_size)
+    : body_(std::move(body)),
+      context_(std::allocator_arg, reused_stack(stack_size),
+               [this](boost::context::fiber&& caller) {
+                 caller_ = std::move(caller);
+                 run_body();
+                 return std::move(caller_);
+               }) {}
+
+fiber::~fiber() {
+  if (!context_) return;
+  // Paused: Boost.Context unwinds its stack with an exception, which must meet the fiber's own
+  // exception state, and code on the way that asks for current() the fiber.
+  fiber* const outer = std::exchange(running, this);
+  swap_exception_state(exceptions_);
+  { const boost::context::fiber paused(std::move(context_)); }
+  swap_exception_state(exceptions_);
+  running = outer;
+}
+
+void fiber::resume() {
+  if (running != nullptr) throw std::logic_error("fiber::resume from inside a fiber");
+  if (finished_) return;
+  running = this;
+  swap_exception_state(exceptions_);
+  context_ = std::move(context_).resume();
+  swap_exception_state(exceptions_);
+  running = nullptr;
+}
+
+void fiber::yield() {
+  fiber* self = running;
+  if (self == nullptr) throw std::logic_error("fiber::yield outside a fiber");
+  running = nullptr;
+  self->caller_ = std::move(self->caller_).resume();
+  running = self;
+}
+
+#endif
 
 }  // namespace scc::ccaas

@@ -5,18 +5,25 @@
 #ifndef SCC_CCAAS_FIBER_HPP
 #define SCC_CCAAS_FIBER_HPP
 
-#include <ucontext.h>
-
 #include <cstddef>
 #include <functional>
 
-// x86-64 switches stacks with a few instructions of its own; elsewhere, and under sanitizers
-// (which follow swapcontext, not a hand-made switch), with ucontext. swapcontext also saves and
-// restores the signal mask, two system calls per switch that a transaction pays six times.
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define SCC_CCAAS_FIBER_OWN_SWITCH 1
+#include <boost/context/stack_context.hpp>
+
+// Boost.Context switches stacks (its fcontext: a few instructions, no system call). Under
+// AddressSanitizer and ThreadSanitizer, which follow swapcontext but not fcontext's switch,
+// ucontext does it (swapcontext also saves and restores the signal mask: two system calls per
+// switch, which only sanitizer builds pay).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SCC_CCAAS_FIBER_UCONTEXT 1
 #else
-#define SCC_CCAAS_FIBER_OWN_SWITCH 0
+#define SCC_CCAAS_FIBER_UCONTEXT 0
+#endif
+
+#if SCC_CCAAS_FIBER_UCONTEXT
+#include <ucontext.h>
+#else
+#include <boost/context/fiber.hpp>
 #endif
 
 namespace scc::ccaas {
@@ -24,7 +31,10 @@ namespace scc::ccaas {
 class fiber {
  public:
   // stack_size is reserved address space; only the pages the function touches use memory.
+  // Below it lies a guard page: an overflow crashes instead of overwriting memory.
   explicit fiber(std::function<void()> body, std::size_t stack_size = 1024 * 1024);
+  // Destroying a paused fiber unwinds its stack first (Boost.Context throws through it; with
+  // ucontext the stack is dropped as it is).
   ~fiber();
   fiber(const fiber&) = delete;
   fiber& operator=(const fiber&) = delete;
@@ -39,19 +49,19 @@ class fiber {
   static fiber* current() noexcept;
 
  private:
-  static void entry();
+  void run_body();
 
   std::function<void()> body_;
-  void* stack_ = nullptr;
-  std::size_t stack_size_ = 0;
-#if SCC_CCAAS_FIBER_OWN_SWITCH
-  void* stack_pointer_ = nullptr;   // the fiber's, while it is not running
-  void* caller_pointer_ = nullptr;  // resume()'s, while the fiber runs
-#else
+#if SCC_CCAAS_FIBER_UCONTEXT
+  static void entry();
+  boost::context::stack_context stack_{};
   ucontext_t context_{};
   ucontext_t caller_{};
-#endif
   bool started_ = false;
+#else
+  boost::context::fiber context_;  // the fiber's, while it is not running
+  boost::context::fiber caller_;   // resume()'s, while the fiber runs
+#endif
   bool finished_ = false;
   // The C++ runtime keeps the exceptions being handled per thread; each fiber needs its own, or
   // a fiber yielding inside a catch block would see another fiber's exception end its own.
