@@ -5,7 +5,8 @@
 #   lib/cmake/scc/sccConfigVersion.cmake
 #   lib/cmake/scc/sccTargets.cmake      scc::scc
 #   lib/cmake/scc/sccHostTargets.cmake  scc::host (Boost headers, Threads, dl, BOOST_DLL_USE_STD_FS)
-#   lib/cmake/scc/sccContractTargets.cmake  scc::contract (scc::scc + nlohmann_json)
+#   lib/cmake/scc/sccContractTargets.cmake  scc::contract (scc::scc + nlohmann_json +
+#                                           OpenSSL::Crypto)
 #   lib/cmake/scc/sccPlugin.cmake       scc_add_plugin(), scc_add_plugin_test()
 #   lib/cmake/scc/scc_plugin.map        its linker version script (found next to sccPlugin.cmake)
 #   bin/scc-inspect                     when the tools are built
@@ -13,7 +14,7 @@
 #
 # scc::scc, scc::host and scc::contract live in separate export sets so that sccConfig.cmake
 # can define each of the last two only when its dependencies are there: a plugin-only consumer
-# never needs Boost, nor nlohmann_json unless it writes contracts.
+# never needs Boost, nor nlohmann_json and OpenSSL unless it writes contracts.
 # See sccConfig.cmake.in for the component rules.
 #
 # Versioning: while the SDK is 0.x every minor release may break the API, so the version file

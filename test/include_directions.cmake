@@ -1,8 +1,10 @@
 # Checks the layering of include/scc by following #include lines (transitively, through scc's own
 # headers) from every header of each layer:
-#   author API (scc/*.hpp, scc/detail/, scc/contract/): no host, ledger or testing header, and no
-#     Boost, protobuf or gRPC: plugins build with the standard library (and nlohmann/json for
-#     contracts) only;
+#   author API (scc/*.hpp, scc/detail/): no host, ledger or testing header, and no Boost,
+#     protobuf, gRPC or OpenSSL: plugins build with the standard library only;
+#   contract layer (scc/contract/): the same, but OpenSSL is allowed: ctx.client_identity()
+#     reads the creator's X.509 certificate with libcrypto rather than a hand-written parser, so
+#     contract plugins (scc::contract) link it; plugins on scc/plugin.hpp alone still do not;
 #   ledger engine (scc/ledger/): no testing header, no Boost, protobuf or gRPC;
 #   host adapter (scc/host/ but the loader): no ledger or testing header, no Boost, protobuf or gRPC;
 #     the loader alone may use Boost.DLL.
@@ -22,6 +24,8 @@ if(SELF_TEST)
   foreach(expected
           "author header scc/plugin.hpp includes boost/dll/shared_library.hpp (via scc/plugin.hpp -> scc/detail/helper.hpp)"
           "author header scc/plugin.hpp includes scc/host/transaction.hpp"
+          "author header scc/plugin.hpp includes openssl/evp.h (via scc/plugin.hpp -> scc/detail/helper.hpp)"
+          "contract header scc/contract/identity.hpp includes scc/host/transaction.hpp"
           "ledger header scc/ledger/ledger.hpp includes scc/testing/harness.hpp"
           "host header scc/host/transaction.hpp includes google/protobuf/message.h")
     string(FIND "${out}" "${expected}" at)
@@ -29,6 +33,10 @@ if(SELF_TEST)
       message(FATAL_ERROR "the check did not report: ${expected}\nIt said: ${out}")
     endif()
   endforeach()
+  string(FIND "${out}" "includes openssl/x509.h" at)
+  if(NOT at EQUAL -1)
+    message(FATAL_ERROR "the check refused OpenSSL in a contract header: ${out}")
+  endif()
   message(STATUS "the check refuses a mislayered tree with the expected reasons")
   return()
 endif()
@@ -80,17 +88,26 @@ endfunction()
 set(foreign "^(boost|google/protobuf|grpc|grpcpp|openssl)/")
 
 file(GLOB author RELATIVE "${INCLUDE_DIR}" "${INCLUDE_DIR}/scc/*.hpp" "${INCLUDE_DIR}/scc/*.h"
-     "${INCLUDE_DIR}/scc/detail/*.hpp" "${INCLUDE_DIR}/scc/contract/*.hpp")
+     "${INCLUDE_DIR}/scc/detail/*.hpp")
 list(REMOVE_ITEM author scc/loader.hpp scc/testing.hpp)
+file(GLOB_RECURSE contract RELATIVE "${INCLUDE_DIR}" "${INCLUDE_DIR}/scc/contract/*.hpp")
+# scc/contract.hpp is the contract layer's entry point, not part of the plain author API.
+if(EXISTS "${INCLUDE_DIR}/scc/contract.hpp")
+  list(REMOVE_ITEM author scc/contract.hpp)
+  list(APPEND contract scc/contract.hpp)
+endif()
 file(GLOB_RECURSE ledger RELATIVE "${INCLUDE_DIR}" "${INCLUDE_DIR}/scc/ledger/*.hpp")
 file(GLOB_RECURSE host RELATIVE "${INCLUDE_DIR}" "${INCLUDE_DIR}/scc/host/*.hpp")
 list(REMOVE_ITEM host scc/host/loader.hpp)
 
-if(NOT author OR NOT ledger OR NOT host)
+if(NOT author OR NOT contract OR NOT ledger OR NOT host)
   message(FATAL_ERROR "no headers found under ${INCLUDE_DIR}/scc: the layout changed?")
 endif()
 set(checked)
-check_layer("author" "^scc/(host|ledger|testing)/|${foreign}" ${author})
+check_layer("author" "^scc/(host|ledger|testing|contract)/|scc/contract\\.hpp$|${foreign}"
+            ${author})
+check_layer("contract" "^scc/(host|ledger|testing)/|^(boost|google/protobuf|grpc|grpcpp)/"
+            ${contract})
 check_layer("ledger" "^scc/testing|${foreign}" ${ledger})
 check_layer("host" "^scc/(ledger|testing)/|${foreign}" ${host})
 message(STATUS "include directions checked, headers per layer:${checked}")

@@ -14,8 +14,11 @@ class counter {
     return total;
   }
   std::string total(scc::context& ctx) { return ctx.stub().get_state("total").value_or("0"); }
+  // Reads the creator's certificate with OpenSSL, so this library depends on libcrypto as every
+  // contract that asks who called does.
+  std::string whoami(scc::context& ctx) { return ctx.client_identity().id(); }
 };
 
 }  // namespace
 
-SCC_CONTRACT(counter, "counterscc", "1.4.0", (add, amount)(total));
+SCC_CONTRACT(counter, "counterscc", "1.4.0", (add, amount)(total)(whoami));

@@ -7,8 +7,9 @@
 //
 // For X.509 creators it also offers Fabric's cid functions (fabric-chaincode-go pkg/cid): the
 // id, the subject and issuer as Go prints them, OU values and Fabric CA attributes. The
-// certificate is read with the standard-library reader in detail/x509_reader.hpp when one of
-// those is first called, so contracts that only need msp_id() pay nothing for it.
+// certificate is read with OpenSSL's libcrypto (detail/x509_certificate.hpp), so plugins that use
+// contracts link libcrypto; it is read when one of those is first called, so contracts that only
+// need msp_id() pay nothing for it.
 #ifndef SCC_CONTRACT_CLIENT_IDENTITY_HPP
 #define SCC_CONTRACT_CLIENT_IDENTITY_HPP
 
@@ -22,7 +23,9 @@
 #include <vector>
 
 #include "scc/chaincode_error.hpp"
-#include "scc/contract/detail/x509_reader.hpp"
+#include "scc/contract/detail/fabric_ca_attributes.hpp"
+#include "scc/contract/detail/go_pkix_name.hpp"
+#include "scc/contract/detail/x509_certificate.hpp"
 
 namespace scc {
 inline namespace contract {
@@ -214,9 +217,12 @@ inline client_identity::x509_fields& client_identity::parsed() const {
     const detail::x509::certificate cert = detail::x509::read_certificate(*der);
     fields->subject = detail::x509::go_name_string(cert.subject);
     fields->issuer = detail::x509::go_name_string(cert.issuer);
-    fields->organizational_units = detail::x509::organizational_units(cert.subject);
-    const auto extension = cert.extensions.find("1.2.3.4.5.6.7.8.1");
-    if (extension != cert.extensions.end()) fields->attributes_extension = extension->second;
+    for (const auto& rdn : cert.subject) {
+      for (const detail::x509::attribute& a : rdn) {
+        if (a.oid == "2.5.4.11") fields->organizational_units.push_back(a.value);
+      }
+    }
+    fields->attributes_extension = cert.attributes_extension;
   } catch (const detail::x509::x509_error& e) {
     throw chaincode_error("failed to parse certificate: x509: " + std::string(e.what()));
   }

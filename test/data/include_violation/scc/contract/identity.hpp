@@ -1,0 +1,3 @@
+// A contract header: OpenSSL is allowed here (the check must not report it), a host header is not.
+#include <openssl/x509.h>
+#include "scc/host/transaction.hpp"

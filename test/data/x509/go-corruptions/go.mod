@@ -1,0 +1,3 @@
+module scc/test/x509corruptions
+
+go 1.19
