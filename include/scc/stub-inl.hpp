@@ -73,11 +73,15 @@ inline std::vector<std::string> stub::get_args() const {
 inline std::vector<std::string> stub::get_string_args() const { return get_args(); }
 
 inline std::pair<std::string, std::vector<std::string>> stub::get_function_and_parameters() const {
-  std::vector<std::string> args = get_args();
-  if (args.empty()) return {};
-  std::string function = std::move(args.front());
-  args.erase(args.begin());
-  return {std::move(function), std::move(args)};
+  // Straight from the host's views: no vector of every argument to shift afterwards.
+  scc_type_bytes_list list{nullptr, 0};
+  detail::check(host_, tx_, host_->get_args(tx_, &list));
+  std::pair<std::string, std::vector<std::string>> call;
+  if (list.count == 0) return call;
+  call.first = detail::copy(list.items[0]);
+  call.second.reserve(list.count - 1);
+  for (std::size_t i = 1; i < list.count; ++i) call.second.push_back(detail::copy(list.items[i]));
+  return call;
 }
 
 inline std::string stub::get_args_slice() const {

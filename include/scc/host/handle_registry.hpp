@@ -5,12 +5,14 @@
 // freed memory. A handle is therefore not a pointer: it names a ticket (a slot that is never
 // freed) and the generation the ticket had when the call began. A call resolves the ticket,
 // and succeeds only if the generation still matches and the caller is the thread that runs the
-// call. Resolving takes no lock.
+// call. Resolving takes no lock, and neither, usually, do opening and closing: each thread
+// reuses the tickets it closed.
 #ifndef SCC_HOST_HANDLE_REGISTRY_HPP
 #define SCC_HOST_HANDLE_REGISTRY_HPP
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -36,21 +38,7 @@ class handle_registry {
   // Starts a call of t on the current thread; the handle stays valid until close().
   scc_tx* open(transaction* t) {
     uint32_t index = 0;
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      if (!free_.empty()) {
-        index = free_.back();
-        free_.pop_back();
-      } else {
-        index = next_.load(std::memory_order_relaxed);
-        if (index >= chunk_count * chunk_size) {
-          throw std::length_error("scc: too many transactions running at once");
-        }
-        // Publish the chunk before the index that reaches into it.
-        if (index % chunk_size == 0) chunks_[index / chunk_size].store(new chunk());
-        next_.store(index + 1, std::memory_order_release);
-      }
-    }
+    if (!this_thread_tickets().take(index)) index = take_shared();
     ticket& slot = at(index);
     const uint64_t generation = slot.generation.load(std::memory_order_relaxed) + 1;
     slot.owner.store(std::this_thread::get_id(), std::memory_order_relaxed);
@@ -67,12 +55,7 @@ class handle_registry {
     ticket& slot = at(index);
     slot.generation.fetch_add(1, std::memory_order_acq_rel);
     slot.tx.store(nullptr, std::memory_order_relaxed);
-    try {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      free_.push_back(index);
-    } catch (...) {
-      // The ticket is lost, not reused: still safe.
-    }
+    if (!this_thread_tickets().keep(index)) give_back(index);
   }
 
   // The transaction behind handle, or nullptr with the reason.
@@ -111,6 +94,67 @@ class handle_registry {
   using chunk = std::array<ticket, chunk_size>;
 
   handle_registry() = default;
+
+  // The tickets this thread closed last, which its next calls reuse without the lock: hosts run
+  // call after call on the same threads, so a call's open and close usually take no mutex. A
+  // ticket here is closed and in no shared list, so no other thread can start a call on it;
+  // they go back to the shared list when the thread ends.
+  class thread_tickets {
+   public:
+    thread_tickets() = default;
+    thread_tickets(const thread_tickets&) = delete;
+    thread_tickets& operator=(const thread_tickets&) = delete;
+    ~thread_tickets() {
+      while (count_ > 0) handle_registry::instance().give_back(indices_[--count_]);
+    }
+    bool take(uint32_t& index) noexcept {
+      if (count_ == 0) return false;
+      index = indices_[--count_];
+      return true;
+    }
+    bool keep(uint32_t index) noexcept {
+      if (count_ == capacity) return false;
+      indices_[count_++] = index;
+      return true;
+    }
+
+   private:
+    // Enough for a few nested chaincode-to-chaincode calls.
+    static constexpr std::size_t capacity = 4;
+    uint32_t indices_[capacity] = {};
+    std::size_t count_ = 0;
+  };
+
+  static thread_tickets& this_thread_tickets() noexcept {
+    static thread_local thread_tickets tickets;
+    return tickets;
+  }
+
+  uint32_t take_shared() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!free_.empty()) {
+      const uint32_t index = free_.back();
+      free_.pop_back();
+      return index;
+    }
+    const uint32_t index = next_.load(std::memory_order_relaxed);
+    if (index >= chunk_count * chunk_size) {
+      throw std::length_error("scc: too many transactions running at once");
+    }
+    // Publish the chunk before the index that reaches into it.
+    if (index % chunk_size == 0) chunks_[index / chunk_size].store(new chunk());
+    next_.store(index + 1, std::memory_order_release);
+    return index;
+  }
+
+  void give_back(uint32_t index) noexcept {
+    try {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      free_.push_back(index);
+    } catch (...) {
+      // The ticket is lost, not reused: still safe.
+    }
+  }
 
   ticket& at(uint32_t index) const {
     return (*chunks_[index / chunk_size].load(std::memory_order_acquire))[index % chunk_size];

@@ -169,7 +169,9 @@ class transaction {
 
   // Closes the queries the plugin left open. Hosts call it when init/invoke returns, as the
   // ABI promises, so that no cursor outlives the call (plugin_instance does).
-  void close_queries() noexcept { cursors_.clear(); }
+  void close_queries() noexcept {
+    if (!cursors_.empty()) cursors_.clear();
+  }
 
  protected:
   // For a host that decodes the proposal straight into the transaction, sparing a move of it.
@@ -202,8 +204,9 @@ class transaction {
   std::optional<scc::response> answer_;
   std::string last_error_;
   // C views of context_, built on first use. Most calls have a few arguments: their views fit
-  // in the transaction, sparing an allocation.
-  std::array<scc_type_bytes, 8> few_arg_views_{};
+  // in the transaction, sparing an allocation. Left uninitialised (a transaction is made for
+  // every call): only the views arg_list_ covers are ever read, after they are written.
+  std::array<scc_type_bytes, 8> few_arg_views_;
   std::vector<scc_type_bytes> arg_views_;  // when there are more
   scc_type_bytes_list arg_list_{nullptr, 0};
   std::vector<scc_type_entry> transient_views_;
