@@ -101,7 +101,7 @@ type callState struct {
 	// An answer too large for the answer buffer, delivered by callback.
 	message []byte
 	payload []byte
-	// Kept with the state (which is pooled) to spare allocations per call.
+	// Kept with the state (which its slot reuses) to spare allocations per call.
 	encoded      []byte
 	details      []byte
 	answerHeader C.sccbridge_answer
@@ -121,22 +121,19 @@ func (state *callState) reset() {
 }
 
 func (b *bridge) call(method int32, stub shim.ChaincodeStubInterface) (response pb.Response) {
-	state := callStates.Get().(*callState)
-	state.stub, state.logger = stub, b.logger
-	slot, ok := openCall(state)
+	slot, state, ok := openCall()
 	if !ok {
-		callStates.Put(state)
 		return shim.Error(fmt.Sprintf("scc bridge: more than %d calls at once", maxConcurrentCalls))
 	}
+	state.stub, state.logger = stub, b.logger
 	defer func() {
-		closeCall(slot)
 		state.closeIterators()
 		if failure := recover(); failure != nil {
 			b.logger.Errorf("scc plugin '%s': the bridge failed: %v", b.name, failure)
 			response = shim.Error(fmt.Sprintf("scc bridge: %v", failure))
 		}
 		state.reset()
-		callStates.Put(state)
+		closeCall(slot)
 	}()
 
 	proposal := encodeProposal(stub, state.encoded)

@@ -57,6 +57,17 @@ func goString(data *C.char, size C.size_t) string {
 	return C.GoStringN(data, C.int(size))
 }
 
+// viewString is the plugin's bytes as a string, without a copy, for an argument the stub reads
+// during the call only and never keeps: a key it looks up (1.4's handler marshals it into the
+// request, MockStub reads its map). The bytes stay valid until the callback returns.
+func viewString(data *C.char, size C.size_t) string {
+	if size == 0 {
+		return ""
+	}
+	view := unsafe.Slice((*byte)(unsafe.Pointer(data)), int(size))
+	return *(*string)(unsafe.Pointer(&view))
+}
+
 func goBytes(data *C.char, size C.size_t) []byte {
 	if size == 0 {
 		return []byte{}
@@ -181,13 +192,13 @@ func (state *callState) applyWrites(size int) (status C.int32_t, message string)
 		switch kind {
 		case C.SCCBRIDGE_WRITE_PUT:
 			operation = "PutState"
-			err = state.stub.PutState(string(key), copyBytes(value))
+			err = state.stub.PutState(keyAndValue(key, value))
 		case C.SCCBRIDGE_WRITE_DEL:
 			operation = "DelState"
 			err = state.stub.DelState(string(key))
 		case C.SCCBRIDGE_WRITE_EVENT:
 			operation = "SetEvent"
-			err = state.stub.SetEvent(string(key), copyBytes(value))
+			err = state.stub.SetEvent(keyAndValue(key, value))
 		default:
 			panic(fmt.Sprintf("unknown buffered write kind %d", kind))
 		}
@@ -204,9 +215,15 @@ func splitSized(data []byte) (value, rest []byte) {
 	return data[4 : 4+size], data[4+size:]
 }
 
-// copyBytes is a copy the stub may keep (the buffer is reused); never nil, like C.GoBytes.
-func copyBytes(value []byte) []byte {
-	return append(make([]byte, 0, len(value)), value...)
+// keyAndValue copies a buffered write's key and value, which the stub may keep (the buffer is
+// reused), in one allocation: the key is its first bytes, the value the rest, capped so that
+// appending to it cannot reach past it. The value is never nil, like C.GoBytes.
+func keyAndValue(key, value []byte) (string, []byte) {
+	joined := make([]byte, len(key)+len(value))
+	copy(joined, key)
+	copy(joined[len(key):], value)
+	keyBytes := joined[:len(key):len(key)]
+	return *(*string)(unsafe.Pointer(&keyBytes)), joined[len(key):len(joined):len(joined)]
 }
 
 //export sccbridge_go_deliver_answer
@@ -245,9 +262,9 @@ func sccbridge_go_get_state(call C.uintptr_t, collection *C.char, collectionSize
 	var found []byte
 	var err error
 	if collectionSize == 0 {
-		found, err = state.stub.GetState(goString(key, keySize))
+		found, err = state.stub.GetState(viewString(key, keySize))
 	} else {
-		found, err = state.stub.GetPrivateData(goString(collection, collectionSize), goString(key, keySize))
+		found, err = state.stub.GetPrivateData(viewString(collection, collectionSize), viewString(key, keySize))
 	}
 	if err != nil {
 		return state.ledgerFailure(value, err)

@@ -18,14 +18,19 @@ var calls struct {
 	mutex sync.Mutex
 	free  []uint32
 	next  uint32
+	// The state of the call a slot runs, nil while it runs none: what a callback looks up.
 	slots [maxConcurrentCalls]atomic.Pointer[callState]
+	// The state each slot reuses from call to call, with its buffers, made on the slot's first
+	// call. Unlike a sync.Pool, which the garbage collector empties, it needs no allocation per
+	// call; it keeps one state per slot ever used at once, and the free list is a stack, so
+	// calls reuse the same few.
+	states [maxConcurrentCalls]*callState
 }
 
-var callStates = sync.Pool{New: func() interface{} { return new(callState) }}
-
-// openCall registers state and returns its slot number, which is never 0 (0 means "no call"
-// to sccbridge_go_log). ok is false when every slot is taken.
-func openCall(state *callState) (slot uint32, ok bool) {
+// openCall starts a call on a free slot and returns the slot's number, which is never 0 (0
+// means "no call" to sccbridge_go_log), and its state, reset, for the call to fill in before it
+// reaches C++. ok is false when every slot is taken.
+func openCall() (slot uint32, state *callState, ok bool) {
 	calls.mutex.Lock()
 	switch {
 	case len(calls.free) > 0:
@@ -36,13 +41,20 @@ func openCall(state *callState) (slot uint32, ok bool) {
 		slot = calls.next
 	default:
 		calls.mutex.Unlock()
-		return 0, false
+		return 0, nil, false
 	}
 	calls.mutex.Unlock()
+	// The slot is this call's alone until closeCall: its state needs no lock.
+	state = calls.states[slot]
+	if state == nil {
+		state = new(callState)
+		calls.states[slot] = state
+	}
 	calls.slots[slot].Store(state)
-	return slot, true
+	return slot, state, true
 }
 
+// closeCall ends the call on slot; its state must be reset already.
 func closeCall(slot uint32) {
 	calls.slots[slot].Store(nil)
 	calls.mutex.Lock()
