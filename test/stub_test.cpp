@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <scc/host/plugin_instance.hpp>
+#include <scc/ledger/endorser.hpp>  // the engine itself, not only the harness
 #include <scc/plugin.hpp>
 #include <scc/testing.hpp>
 

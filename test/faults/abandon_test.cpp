@@ -11,9 +11,10 @@
 
 #include <doctest/doctest.h>
 
+#include <scc/ledger/endorser.hpp>  // the engine itself, not only the harness
+#include <scc/ledger/execution.hpp>
 #include <scc/plugin.hpp>
 #include <scc/testing.hpp>
-#include <scc/ledger/execution.hpp>
 
 namespace {
 

@@ -15,6 +15,7 @@
 #include <doctest/doctest.h>
 
 #include <scc/host/transaction.hpp>
+#include <scc/ledger/endorser.hpp>  // the engine itself, not only the harness
 #include <scc/testing.hpp>
 
 namespace faults {

@@ -12,6 +12,7 @@
 #include "fixtures/fault_plugins.hpp"
 #include <doctest/doctest.h>
 
+#include <scc/ledger/endorser.hpp>  // the engine itself, not only the harness
 #include <scc/plugin.hpp>
 #include <scc/testing.hpp>
 

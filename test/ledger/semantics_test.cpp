@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <scc/ledger/endorser.hpp>  // the engine itself, not only the harness
 #include <scc/plugin.hpp>
 #include <scc/testing.hpp>
 
