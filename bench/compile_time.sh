@@ -159,14 +159,8 @@ go_loop=null
 fabric_src="${FABRIC_SRC:-$root/../shared/fabric/fabric-2.5.4-src.tar.gz}"
 if command -v go >/dev/null && [ -e "$fabric_src" ]; then
   module="${XDG_CACHE_HOME:-$HOME/.cache}/scc/compile-time/go-module"
-  if [ ! -f "$module/go.mod" ]; then
-    mkdir -p "$module"
-    if [ -d "$fabric_src" ]; then
-      cp -r "$fabric_src/go.mod" "$fabric_src/go.sum" "$fabric_src/vendor" "$module/"
-    else
-      tar -xzf "$fabric_src" -C "$module" ./go.mod ./go.sum ./vendor
-    fi
-  fi
+  . "$root/bench/fabric_go_module.sh"
+  fabric_go_module "$module" "$fabric_src"
   mkdir -p "$module/scccompiletime/escrow"
   cp "$inputs/go/escrow.go" "$inputs/go/escrow_test.go" "$module/scccompiletime/escrow/"
   go_test() { (cd "$module" && GOFLAGS=-mod=vendor GOPROXY=off go test ./scccompiletime/escrow); }

@@ -43,17 +43,10 @@ plugin=$build/tools/scc-ccaas/ccaas_bench_scc.so
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # The Go chaincode, built offline against the Fabric source's vendored modules.
+. "$root/bench/fabric_go_module.sh"
 build_go() {
   local module=$cache/go-module
-  if [ ! -f "$module/go.mod" ]; then
-    log "extracting go.mod and vendor/ from $fabric_src"
-    mkdir -p "$module"
-    if [ -d "$fabric_src" ]; then
-      cp -r "$fabric_src/go.mod" "$fabric_src/go.sum" "$fabric_src/vendor" "$module/"
-    else
-      tar -xzf "$fabric_src" -C "$module" ./go.mod ./go.sum ./vendor
-    fi
-  fi
+  fabric_go_module "$module" "$fabric_src"
   mkdir -p "$module/cmd/sccbenchcc"
   cp "$here/go/main.go" "$module/cmd/sccbenchcc/main.go"
   (cd "$module" && GOFLAGS=-mod=vendor GOPROXY=off GOCACHE=$cache/go-cache \
