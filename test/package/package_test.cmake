@@ -114,30 +114,22 @@ if(SANITIZE)
        "-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=address,undefined")
 endif()
 
-# The consumer must find the freshly installed package, not a build tree or another install.
-function(check_scc_dir build_dir)
-  file(STRINGS "${build_dir}/CMakeCache.txt" line REGEX "^scc_DIR:")
-  string(REGEX REPLACE "^scc_DIR:[A-Z]+=" "" found "${line}")
-  get_filename_component(found "${found}" REALPATH)
-  get_filename_component(want "${package_dir}" REALPATH)
-  if(NOT found STREQUAL want)
-    message(FATAL_ERROR "consumer found scc in '${found}', expected '${want}'")
-  endif()
-endfunction()
+# The projects must find the freshly installed package, not a build tree or another install.
+include("${CMAKE_CURRENT_LIST_DIR}/found_installed_scc.cmake")
 
 # ---- 2. plugin-only consumer, Boost hidden --------------------------------------------------
 step("plugin-only consumer (Boost hidden)")
 set(build_plugin_only "${WORK_DIR}/consumer-plugin-only")
 run(configure-plugin-only "${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${build_plugin_only}"
     ${common_args} -DSCC_CONSUMER_PLUGIN_ONLY=ON -DCMAKE_DISABLE_FIND_PACKAGE_Boost=ON)
-check_scc_dir("${build_plugin_only}")
+check_scc_dir("${build_plugin_only}" "${package_dir}")
 run(build-plugin-only "${CMAKE_COMMAND}" --build "${build_plugin_only}" ${config_args})
 
 # ---- 3. full consumer -----------------------------------------------------------------------
 step("consumer with plugin and host")
 set(build_full "${WORK_DIR}/consumer")
 run(configure "${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${build_full}" ${common_args})
-check_scc_dir("${build_full}")
+check_scc_dir("${build_full}" "${package_dir}")
 run(build "${CMAKE_COMMAND}" --build "${build_full}" ${config_args} --parallel 2)
 
 # Paths of the built artifacts, written by the consumer with file(GENERATE).
