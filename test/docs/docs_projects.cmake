@@ -23,18 +23,7 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 unset(ENV{DESTDIR})
 
-function(run name)
-  string(TIMESTAMP now "%H:%M:%S")
-  message(STATUS "[docs_projects ${now}] ${name}")
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE out)
-  string(MAKE_C_IDENTIFIER "${name}" log)
-  file(WRITE "${WORK_DIR}/${log}.log" "${out}")
-  if(NOT result EQUAL 0)
-    string(REPLACE ";" " " shown "${ARGN}")
-    message(FATAL_ERROR "FAILED (${result}): ${shown}\n${out}")
-  endif()
-  set(RUN_OUTPUT "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../package/project_steps.cmake")  # run(), check_scc_dir()
 
 # 1. The SDK into a fresh prefix.
 run("install scc" "${CMAKE_COMMAND}" --install "${SCC_BUILD_DIR}" --prefix "${prefix}"
@@ -49,8 +38,6 @@ if(MAKE_PROGRAM)
   list(APPEND args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
 endif()
 
-# The projects must find the freshly installed package, not a build tree or another install.
-include("${CMAKE_CURRENT_LIST_DIR}/../package/found_installed_scc.cmake")
 
 # 2. Each project of the docs, as its page says to build and test it.
 foreach(project IN LISTS PROJECTS)

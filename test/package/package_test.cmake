@@ -35,18 +35,7 @@ function(step title)
 endfunction()
 
 # run(<log-name> <command>...): runs a command; on failure prints its output and fails.
-function(run name)
-  execute_process(COMMAND ${ARGN}
-                  RESULT_VARIABLE result
-                  OUTPUT_VARIABLE out
-                  ERROR_VARIABLE out)
-  file(WRITE "${WORK_DIR}/${name}.log" "${out}")
-  if(NOT result EQUAL 0)
-    string(REPLACE ";" " " shown "${ARGN}")
-    message(FATAL_ERROR "FAILED (${result}): ${shown}\n${out}\n(log: ${WORK_DIR}/${name}.log)")
-  endif()
-  set(RUN_OUTPUT "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/project_steps.cmake")  # run(), check_scc_dir()
 
 set(config_args)
 if(SCC_CONFIG)
@@ -114,8 +103,6 @@ if(SANITIZE)
        "-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=address,undefined")
 endif()
 
-# The projects must find the freshly installed package, not a build tree or another install.
-include("${CMAKE_CURRENT_LIST_DIR}/found_installed_scc.cmake")
 
 # ---- 2. plugin-only consumer, Boost hidden --------------------------------------------------
 step("plugin-only consumer (Boost hidden)")
